@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Pipeline;
+
+internal sealed class SessionBuilder(string name, IServiceCollection services) : ISessionBuilder
+{
+    public string Name { get; } = name;
+
+    public IServiceCollection Services { get; } = services;
+
+    public ISessionBuilder AddStage<THandler>()
+        where THandler : DelegatingHandler
+    {
+        Services.AddTransient<THandler>();
+        return AddStage(sp => sp.GetRequiredService<THandler>());
+    }
+
+    public ISessionBuilder AddStage(Func<IServiceProvider, DelegatingHandler> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.Configure<SessionStageOptions>(Name, o => o.UserStages.Add(factory));
+        return this;
+    }
+}
+
+/// <summary>The user stages of one named session, in the order they were added.</summary>
+internal sealed class SessionStageOptions
+{
+    public List<Func<IServiceProvider, DelegatingHandler>> UserStages { get; } = [];
+}

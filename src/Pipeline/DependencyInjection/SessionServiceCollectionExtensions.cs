@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Pipeline;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers named sessions with IHttpClientFactory.</summary>
+/// <remarks>
+/// Every overload takes a name or a type parameter, so none is ambiguous with ASP.NET Core's session-state
+/// <c>AddSession()</c> and <c>AddSession(Action&lt;SessionOptions&gt;)</c>.
+/// </remarks>
+public static class SessionServiceCollectionExtensions
+{
+    /// <summary>Registers a named session: its pipeline with IHttpClientFactory, its defaults, a keyed <see cref="Session"/> and <see cref="ISessionFactory"/>.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">The session name; also the named HttpClient's name.</param>
+    /// <param name="configure">Sets the session's defaults, or <see langword="null"/> for requests' defaults.</param>
+    /// <returns>A builder that is also an <see cref="IHttpClientBuilder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    public static ISessionBuilder AddSession(this IServiceCollection services, string name, Action<SessionSettings>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var builder = AddSessionCore(services, name);
+        if (configure is not null)
+        {
+            services.Configure(name, configure);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Registers a named session whose defaults are bound from configuration (for example the section <c>Sessions:github</c>).</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">The session name.</param>
+    /// <param name="configuration">The section holding BaseAddress, Headers, Params, Proxies, Verify, Cert, Timeout, MaxRedirects, TrustEnv and Stream.</param>
+    /// <returns>A builder that is also an <see cref="IHttpClientBuilder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    /// <remarks>Changes to reloadable configuration apply to sessions created afterwards.</remarks>
+    public static ISessionBuilder AddSession(this IServiceCollection services, string name, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = AddSessionCore(services, name);
+        services.Configure<SessionSettings>(name, settings => SessionSettingsBinder.Bind(configuration, settings));
+        services.AddSingleton<IOptionsChangeTokenSource<SessionSettings>>(new ConfigurationChangeTokenSource<SessionSettings>(name, configuration));
+        return builder;
+    }
+
+    /// <summary>Registers a typed client whose constructor takes a <see cref="Session"/>; the session is named after <typeparamref name="TClient"/>.</summary>
+    /// <typeparam name="TClient">The client type, created transient with a new session each time.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the session's defaults, or <see langword="null"/>.</param>
+    /// <returns>A builder that is also an <see cref="IHttpClientBuilder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static ISessionBuilder AddSession<TClient>(this IServiceCollection services, Action<SessionSettings>? configure = null)
+        where TClient : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var name = typeof(TClient).Name;
+        var builder = services.AddSession(name, configure);
+        services.TryAddTransient(sp => ActivatorUtilities.CreateInstance<TClient>(sp, sp.GetRequiredService<ISessionFactory>().Create(name)));
+        return builder;
+    }
+
+    /// <summary>Sets the lifetime of the keyed <see cref="Session"/> injected with <c>[FromKeyedServices(name)]</c>.</summary>
+    /// <param name="builder">The session builder.</param>
+    /// <param name="lifetime">
+    /// <see cref="ServiceLifetime.Transient"/> (the default: a fresh cookie jar per resolution), <see cref="ServiceLifetime.Scoped"/>
+    /// (one session per scope, such as one per ASP.NET request) or <see cref="ServiceLifetime.Singleton"/> (one session, and one
+    /// cookie jar, for the whole application).
+    /// </param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ISessionBuilder SetSessionLifetime(this ISessionBuilder builder, ServiceLifetime lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var name = builder.Name;
+        builder.Services.RemoveAllKeyed<Session>(name);
+        builder.Services.Add(new ServiceDescriptor(typeof(Session), name, (sp, _) => sp.GetRequiredService<ISessionFactory>().Create(name), lifetime));
+        return builder;
+    }
+
+    private static SessionBuilder AddSessionCore(IServiceCollection services, string name)
+    {
+        var builder = new SessionBuilder(name, services);
+        if (services.Any(d => d.ServiceType == typeof(SessionName) && d.ImplementationInstance is SessionName n && n.Name == name))
+        {
+            return builder;
+        }
+
+        services.AddSingleton(new SessionName(name));
+        services.TryAddSingleton<SessionRegistry>();
+        services.TryAddSingleton<ISessionFactory, SessionFactory>();
+        services.AddOptions<SessionSettings>(name).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionSettings>, SessionSettingsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionSettings>, SessionSettingsCustomValidator>());
+
+        services.AddHttpClient(name)
+            .ConfigurePrimaryHttpMessageHandler(sp => new AdapterRouter(sp.GetRequiredService<SessionRegistry>().GetAdapter(name)))
+            .ConfigureAdditionalHttpMessageHandlers((handlers, sp) =>
+            {
+                // The session's stages go first (outermost), whatever else is added to this client later.
+                var settings = sp.GetRequiredService<IOptionsMonitor<SessionSettings>>().Get(name);
+                var userStages = sp.GetRequiredService<IOptionsMonitor<SessionStageOptions>>().Get(name).UserStages.Select(create => create(sp));
+                var stages = StageChain.CreateStages(settings, userStages);
+                for (var i = 0; i < stages.Count; i++)
+                {
+                    handlers.Insert(i, stages[i]);
+                }
+            })
+            .ConfigureHttpClient((sp, client) =>
+            {
+                var settings = sp.GetRequiredService<IOptionsMonitor<SessionSettings>>().Get(name);
+                client.BaseAddress = settings.BaseAddress;
+            });
+
+        services.AddKeyedTransient<Session>(name, (sp, _) => sp.GetRequiredService<ISessionFactory>().Create(name));
+        return builder;
+    }
+}

@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+
+namespace Pipeline;
+
+/// <summary>
+/// Holds the defaults of a named session registered with <c>services.AddSession(name, ...)</c>; each session created
+/// for that name starts from a copy of them.
+/// </summary>
+/// <remarks>Not called <c>SessionOptions</c>, so it never clashes with ASP.NET Core's session-state options.</remarks>
+public sealed class SessionSettings
+{
+    internal static readonly JsonSerializerOptions DefaultJsonOptions = CreateDefaultJsonOptions();
+
+    /// <summary>Gets or sets the base address relative URLs resolve against.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>Gets the default headers.</summary>
+    /// <value>The default value is requests' defaults with Pipeline's User-Agent: <c>User-Agent</c>, <c>Accept-Encoding: gzip, deflate, br</c>, <c>Accept: */*</c>.</value>
+    public HeaderMap Headers { get; } = Session.DefaultHeaders();
+
+    /// <summary>Gets the default query parameters.</summary>
+    public QueryParams Params { get; } = new();
+
+    /// <summary>Gets or sets the default auth.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Auth? Auth { get; set; }
+
+    /// <summary>Gets the default proxies.</summary>
+    public ProxyMap Proxies { get; } = new();
+
+    /// <summary>Gets the default hooks.</summary>
+    public HookMap Hooks { get; } = new();
+
+    /// <summary>Gets or sets TLS verification.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    [Required]
+    public Verify Verify { get; set; } = Verify.Enabled;
+
+    /// <summary>Gets or sets the client certificate.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public ClientCert? Cert { get; set; }
+
+    /// <summary>Gets or sets the most redirects one request follows.</summary>
+    /// <value>The default value is 30.</value>
+    [Range(0, int.MaxValue)]
+    public int MaxRedirects { get; set; } = 30;
+
+    /// <summary>Gets or sets whether the environment (proxy and CA bundle variables, .netrc) is consulted.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool TrustEnv { get; set; } = true;
+
+    /// <summary>Gets or sets whether bodies are streamed instead of buffered.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool Stream { get; set; }
+
+    /// <summary>Gets or sets the default timeout.</summary>
+    /// <value>The default value is <see langword="null"/> (no limit, as requests).</value>
+    public RequestTimeout? Timeout { get; set; }
+
+    /// <summary>Gets or sets the System.Text.Json options for JSON bodies and responses.</summary>
+    /// <value>The default value is <see cref="JsonSerializerDefaults.Web"/> options.</value>
+    [Required]
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = DefaultJsonOptions;
+
+    private static JsonSerializerOptions CreateDefaultJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

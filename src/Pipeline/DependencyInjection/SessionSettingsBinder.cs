@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Pipeline;
+
+/// <summary>
+/// Binds <see cref="SessionSettings"/> from configuration, e.g. <c>Sessions:github:Headers:Accept</c>. Written by hand
+/// because Verify, Cert and Timeout accept several shapes (<c>true</c>, <c>false</c> or a path; a path or a section).
+/// </summary>
+internal static class SessionSettingsBinder
+{
+    public static void Bind(IConfiguration configuration, SessionSettings settings)
+    {
+        if (configuration["BaseAddress"] is { Length: > 0 } baseAddress)
+        {
+            settings.BaseAddress = Uri.TryCreate(baseAddress, UriKind.Absolute, out var uri)
+                ? uri
+                : throw Invalid(configuration, "BaseAddress", baseAddress, "an absolute URI");
+        }
+
+        foreach (var header in configuration.GetSection("Headers").GetChildren())
+        {
+            HeaderRules.Validate(header.Key, header.Value);
+            settings.Headers[header.Key] = header.Value;
+        }
+
+        foreach (var parameter in configuration.GetSection("Params").GetChildren())
+        {
+            var values = parameter.GetChildren().ToList();
+            if (values.Count == 0)
+            {
+                settings.Params[parameter.Key] = parameter.Value;
+            }
+            else
+            {
+                settings.Params.Remove(parameter.Key);
+                foreach (var value in values)
+                {
+                    settings.Params.Add(parameter.Key, value.Value);
+                }
+            }
+        }
+
+        foreach (var proxy in configuration.GetSection("Proxies").GetChildren())
+        {
+            settings.Proxies[proxy.Key] = proxy.Value;
+        }
+
+        if (configuration["Verify"] is { Length: > 0 } verify)
+        {
+            settings.Verify = bool.TryParse(verify, out var flag) ? flag : Verify.FromCaBundle(verify);
+        }
+
+        BindCert(configuration, settings);
+        BindTimeout(configuration, settings);
+
+        if (configuration["MaxRedirects"] is { Length: > 0 } maxRedirects)
+        {
+            settings.MaxRedirects = int.TryParse(maxRedirects, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) && max >= 0
+                ? max
+                : throw Invalid(configuration, "MaxRedirects", maxRedirects, "a non-negative integer");
+        }
+
+        settings.TrustEnv = ReadBool(configuration, "TrustEnv") ?? settings.TrustEnv;
+        settings.Stream = ReadBool(configuration, "Stream") ?? settings.Stream;
+    }
+
+    private static void BindCert(IConfiguration configuration, SessionSettings settings)
+    {
+        var section = configuration.GetSection("Cert");
+        if (section.Value is { Length: > 0 } single)
+        {
+            settings.Cert = ClientCert.FromPem(single);
+            return;
+        }
+
+        if (section["Certificate"] is not { Length: > 0 } certificate)
+        {
+            return;
+        }
+
+        var isPkcs12 = section["Password"] is not null
+            || certificate.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase)
+            || certificate.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
+        settings.Cert = isPkcs12 ? ClientCert.FromPkcs12(certificate, section["Password"]) : ClientCert.FromPem(certificate, section["Key"]);
+    }
+
+    private static void BindTimeout(IConfiguration configuration, SessionSettings settings)
+    {
+        var section = configuration.GetSection("Timeout");
+        if (section.Value is { Length: > 0 } both)
+        {
+            var value = ReadTimeSpan(configuration, "Timeout", both);
+            settings.Timeout = new RequestTimeout(value, value);
+        }
+        else if (section["Connect"] is { Length: > 0 } || section["Read"] is { Length: > 0 })
+        {
+            settings.Timeout = new RequestTimeout(
+                section["Connect"] is { Length: > 0 } connect ? ReadTimeSpan(configuration, "Timeout:Connect", connect) : null,
+                section["Read"] is { Length: > 0 } read ? ReadTimeSpan(configuration, "Timeout:Read", read) : null);
+        }
+    }
+
+    // Accepts a TimeSpan ("00:00:05") or seconds as requests writes them ("5", "0.5").
+    private static TimeSpan ReadTimeSpan(IConfiguration configuration, string key, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
+                ? span
+                : throw Invalid(configuration, key, value, "a positive number of seconds or a TimeSpan");
+
+    private static bool? ReadBool(IConfiguration configuration, string key) =>
+        configuration[key] is not { Length: > 0 } text
+            ? null
+            : bool.TryParse(text, out var value) ? value : throw Invalid(configuration, key, text, "true or false");
+
+    private static InvalidOperationException Invalid(IConfiguration configuration, string key, string value, string expected)
+    {
+        var path = configuration is IConfigurationSection section ? section.Path + ":" + key : key;
+        return new InvalidOperationException($"Configuration value '{value}' at '{path}' is not valid: expected {expected}.");
+    }
+}

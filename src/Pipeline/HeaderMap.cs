@@ -1,0 +1,167 @@
+using System.Collections;
+
+namespace Pipeline;
+
+/// <summary>
+/// Represents HTTP headers as a case-insensitive, insertion-ordered map of names to values.
+/// </summary>
+/// <remarks>
+/// Same rules as requests' <c>CaseInsensitiveDict</c>: a lookup ignores case, the stored spelling is the one
+/// last assigned, and the position is the one first assigned. In a per-request map a <see langword="null"/>
+/// value removes the session's header of that name (requests' <c>merge_setting</c>).
+/// Instances are not safe for concurrent writes; a session snapshots its headers per request.
+/// </remarks>
+public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>
+{
+    private readonly List<KeyValuePair<string, string?>> _items;
+
+    /// <summary>Initializes a new, empty instance of the <see cref="HeaderMap"/> class.</summary>
+    public HeaderMap()
+    {
+        _items = [];
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="HeaderMap"/> class holding a copy of <paramref name="headers"/>.</summary>
+    /// <param name="headers">The headers to copy, in order; a repeated name keeps its first position and its last value.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="headers"/> is <see langword="null"/>.</exception>
+    public HeaderMap(IEnumerable<KeyValuePair<string, string?>> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        _items = headers is HeaderMap other ? new List<KeyValuePair<string, string?>>(other._items) : [];
+        if (headers is not HeaderMap)
+        {
+            foreach (var pair in headers)
+            {
+                this[pair.Key] = pair.Value;
+            }
+        }
+    }
+
+    /// <summary>Gets the number of headers.</summary>
+    public int Count => _items.Count;
+
+    /// <summary>Gets the header names in order.</summary>
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            foreach (var pair in _items)
+            {
+                yield return pair.Key;
+            }
+        }
+    }
+
+    /// <summary>Gets or sets the value of a header, ignoring the case of its name.</summary>
+    /// <param name="name">The header name.</param>
+    /// <returns>The value, or <see langword="null"/> when the header is absent (or was set to <see langword="null"/>).</returns>
+    /// <remarks>Setting an existing name keeps its position and takes the new spelling, as requests' <c>CaseInsensitiveDict</c>.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
+    public string? this[string name]
+    {
+        get
+        {
+            var index = IndexOf(name);
+            return index < 0 ? null : _items[index].Value;
+        }
+
+        set
+        {
+            ArgumentNullException.ThrowIfNull(name);
+            var index = IndexOf(name);
+            if (index < 0)
+            {
+                _items.Add(new(name, value));
+            }
+            else
+            {
+                _items[index] = new(name, value);
+            }
+        }
+    }
+
+    /// <summary>Adds a header; when the name is already present the values are joined with <c>", "</c>.</summary>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The value to add.</param>
+    /// <remarks>Joining repeated headers is how requests presents <c>response.headers</c>.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
+    public void Add(string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var index = IndexOf(name);
+        if (index < 0)
+        {
+            _items.Add(new(name, value));
+        }
+        else if (value is not null)
+        {
+            var existing = _items[index];
+            _items[index] = new(existing.Key, existing.Value is null ? value : existing.Value + ", " + value);
+        }
+    }
+
+    /// <summary>Determines whether a header of that name is present, ignoring case.</summary>
+    /// <param name="name">The header name.</param>
+    /// <returns><see langword="true"/> when present.</returns>
+    public bool ContainsKey(string name) => IndexOf(name) >= 0;
+
+    /// <summary>Gets the value of a header when present.</summary>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The value when present.</param>
+    /// <returns><see langword="true"/> when present.</returns>
+    public bool TryGetValue(string name, out string? value)
+    {
+        var index = IndexOf(name);
+        value = index < 0 ? null : _items[index].Value;
+        return index >= 0;
+    }
+
+    /// <summary>Removes a header, ignoring the case of its name.</summary>
+    /// <param name="name">The header name.</param>
+    /// <returns><see langword="true"/> when a header was removed.</returns>
+    public bool Remove(string name)
+    {
+        var index = IndexOf(name);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _items.RemoveAt(index);
+        return true;
+    }
+
+    /// <summary>Removes every header.</summary>
+    public void Clear() => _items.Clear();
+
+    /// <inheritdoc/>
+    public IEnumerator<KeyValuePair<string, string?>> GetEnumerator() => _items.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Returns the headers as <c>Name: value</c> lines, with credentials redacted.</summary>
+    /// <returns>The headers, one per line.</returns>
+    public override string ToString() => Redaction.FormatHeaders(this);
+
+    internal KeyValuePair<string, string?> ItemAt(int index) => _items[index];
+
+    private int IndexOf(string? name)
+    {
+        if (name is null)
+        {
+            return -1;
+        }
+
+        // A linear scan beats a dictionary for the dozen headers a request carries and allocates nothing.
+        var items = _items;
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (string.Equals(items[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace Pipeline;
+
+/// <summary>Keeps credentials out of logs, messages and ToString(): Authorization, Proxy-Authorization, Cookie, Set-Cookie and URL user information.</summary>
+internal static class Redaction
+{
+    private const string Mask = "***";
+
+    public static bool IsSensitive(string headerName) =>
+        headerName.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+        || headerName.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
+        || headerName.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+        || headerName.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase);
+
+    public static string RedactHeaderValue(string name, string value) => IsSensitive(name) ? Mask : value;
+
+    public static string FormatHeaders(IEnumerable<KeyValuePair<string, string?>> headers)
+    {
+        var builder = new StringBuilder();
+        foreach (var (name, value) in headers)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append('\n');
+            }
+
+            builder.Append(name).Append(": ").Append(value is null ? "(removed)" : RedactHeaderValue(name, value));
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Replaces the user information of a URL with <c>***</c>.</summary>
+    public static string RedactUrl(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var authorityStart = schemeEnd < 0 ? 0 : schemeEnd + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
+        if (authorityEnd < 0)
+        {
+            authorityEnd = url.Length;
+        }
+
+        var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
+        return at < 0 ? url : string.Concat(url.AsSpan(0, authorityStart), Mask, url.AsSpan(at));
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text;
+
+namespace Pipeline;
+
+/// <summary>Response text decoding as requests' <c>get_encoding_from_headers</c>, <c>apparent_encoding</c> and <c>guess_json_utf</c>.</summary>
+internal static class EncodingRules
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The charset parameter (quotes stripped); else ISO-8859-1 for <c>text/*</c>, UTF-8 for <c>application/json</c>; else null.</summary>
+    public static Encoding? GetEncodingFromHeaders(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return null;
+        }
+
+        var parts = contentType.Split(';');
+        var mediaType = parts[0].Trim();
+        for (var i = 1; i < parts.Length; i++)
+        {
+            var parameter = parts[i].Trim();
+            var equals = parameter.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && parameter[..equals].Trim().Equals("charset", StringComparison.OrdinalIgnoreCase))
+            {
+                var charset = parameter[(equals + 1)..].Trim().Trim('\'', '"');
+                return Lookup(charset) ?? Encoding.UTF8;
+            }
+        }
+
+        if (mediaType.StartsWith("text", StringComparison.OrdinalIgnoreCase))
+        {
+            return Encoding.Latin1;
+        }
+
+        return mediaType.Contains("application/json", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null;
+    }
+
+    /// <summary>Detects an encoding from the bytes: a BOM, else valid UTF-8, else Windows-1252.</summary>
+    public static Encoding DetectEncoding(ReadOnlySpan<byte> content)
+    {
+        var bom = FromBom(content);
+        if (bom is not null)
+        {
+            return bom;
+        }
+
+        try
+        {
+            StrictUtf8.GetCharCount(content);
+            return Encoding.UTF8;
+        }
+        catch (DecoderFallbackException)
+        {
+            return Lookup("windows-1252") ?? Encoding.Latin1;
+        }
+    }
+
+    /// <summary>requests' <c>guess_json_utf</c>: a BOM, else the pattern of zero bytes in the first four.</summary>
+    public static Encoding GuessJsonUtf(ReadOnlySpan<byte> content)
+    {
+        var bom = FromBom(content);
+        if (bom is not null || content.Length < 4)
+        {
+            return bom ?? Encoding.UTF8;
+        }
+
+        var nulls = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            nulls += content[i] == 0 ? 1 : 0;
+        }
+
+        return nulls switch
+        {
+            0 => Encoding.UTF8,
+            2 when content[0] == 0 && content[2] == 0 => Encoding.BigEndianUnicode,
+            2 when content[1] == 0 && content[3] == 0 => Encoding.Unicode,
+            3 when content[0] == 0 => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
+            3 when content[3] == 0 => Encoding.UTF32,
+            _ => Encoding.UTF8,
+        };
+    }
+
+    /// <summary>Looks a charset up by name, code pages included; null when unknown.</summary>
+    public static Encoding? Lookup(string name)
+    {
+        try
+        {
+            return Encoding.GetEncoding(name);
+        }
+        catch (ArgumentException)
+        {
+            return System.Text.CodePagesEncodingProvider.Instance.GetEncoding(name);
+        }
+    }
+
+    /// <summary>Length of the byte order mark <paramref name="encoding"/> would have written at the start, when present.</summary>
+    public static int PreambleLength(ReadOnlySpan<byte> content, Encoding encoding)
+    {
+        var preamble = encoding.Preamble;
+        return preamble.Length > 0 && content.StartsWith(preamble) ? preamble.Length : 0;
+    }
+
+    private static Encoding? FromBom(ReadOnlySpan<byte> content)
+    {
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return Encoding.UTF8;
+        }
+
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]))
+        {
+            return Encoding.UTF32;
+        }
+
+        if (content.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
+        {
+            return new UTF32Encoding(bigEndian: true, byteOrderMark: true);
+        }
+
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            return Encoding.Unicode;
+        }
+
+        return content.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? Encoding.BigEndianUnicode : null;
+    }
+}

@@ -1,0 +1,81 @@
+namespace Pipeline;
+
+/// <summary>
+/// Represents exactly what a request puts on the wire (requests' <c>PreparedRequest</c>): final URL, merged headers
+/// and encoded body.
+/// </summary>
+/// <remarks><see cref="Session.SendAsync"/> sends it as it is, without merging the session's settings again.</remarks>
+public sealed class PreparedRequest
+{
+    /// <summary>Initializes a new instance of the <see cref="PreparedRequest"/> class.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="url">The absolute URL.</param>
+    /// <exception cref="ArgumentException"><paramref name="method"/> or <paramref name="url"/> is empty.</exception>
+    public PreparedRequest(string method, string url)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        Method = method;
+        Url = url;
+    }
+
+    /// <summary>Gets or sets the HTTP method.</summary>
+    public string Method { get; set; }
+
+    /// <summary>Gets or sets the absolute URL, query included.</summary>
+    public string Url { get; set; }
+
+    /// <summary>Gets the headers to send.</summary>
+    public HeaderMap Headers { get; private set; } = [];
+
+    /// <summary>Gets or sets the body bytes, or <see langword="null"/> for no body or a streamed one.</summary>
+    public byte[]? Body { get; set; }
+
+    internal HttpContent? Content { get; set; }
+
+    internal Auth? Auth { get; set; }
+
+    internal HookMap? Hooks { get; set; }
+
+    internal IDictionary<string, string>? Cookies { get; set; }
+
+    /// <summary>Copies the request (headers and body are copied; a streamed body is shared).</summary>
+    /// <returns>The copy.</returns>
+    public PreparedRequest Copy() => new(Method, Url)
+    {
+        Headers = new HeaderMap(Headers),
+        Body = Body is null ? null : (byte[])Body.Clone(),
+        Content = Body is null ? Content : null,
+        Auth = Auth,
+        Hooks = Hooks,
+        Cookies = Cookies,
+    };
+
+    /// <summary>Returns <c>&lt;PreparedRequest [METHOD]&gt;</c> as requests does.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString() => $"<PreparedRequest [{Method}]>";
+
+    internal static PreparedRequest FromMessage(HttpRequestMessage message, byte[]? body)
+    {
+        var prepared = new PreparedRequest(message.Method.Method, message.RequestUri?.OriginalString ?? string.Empty) { Body = body };
+        foreach (var header in message.Headers.NonValidated)
+        {
+            prepared.Headers.Add(header.Key, header.Value.ToString());
+        }
+
+        if (message.Content is not null)
+        {
+            foreach (var header in message.Content.Headers.NonValidated)
+            {
+                prepared.Headers.Add(header.Key, header.Value.ToString());
+            }
+
+            if (!prepared.Headers.ContainsKey("Content-Length") && message.Content.Headers.ContentLength is { } length)
+            {
+                prepared.Headers["Content-Length"] = length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return prepared;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Pipeline;
+
+/// <summary>Body preparation as requests' <c>prepare_body</c> and <c>prepare_content_length</c>.</summary>
+internal static class BodyRules
+{
+    private static readonly MediaTypeHeaderValue FormType = new("application/x-www-form-urlencoded");
+
+    /// <summary>Builds the body: JSON only when data is empty; files make multipart with data fields first; form data is urlencoded.</summary>
+    /// <returns>The content (or <see langword="null"/> for none) and its bytes when they are known without reading a stream.</returns>
+    public static PreparedBody Prepare(string method, RequestData? data, object? json, FileMap? files, JsonSerializerOptions jsonOptions)
+    {
+        if (data is not null && data.IsEmpty)
+        {
+            data = null;
+        }
+
+        if (files is { Count: > 0 })
+        {
+            return PrepareMultipart(data, files);
+        }
+
+        if (data is not null)
+        {
+            return PrepareData(data);
+        }
+
+        if (json is not null)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(json, json.GetType(), jsonOptions);
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            return new PreparedBody(content, bytes);
+        }
+
+        // requests sends Content-Length: 0 for a body-less request unless it is GET or HEAD.
+        if (!string.Equals(method, "GET", StringComparison.Ordinal) && !string.Equals(method, "HEAD", StringComparison.Ordinal))
+        {
+            return new PreparedBody(new ByteArrayContent([]), []);
+        }
+
+        return PreparedBody.None;
+    }
+
+    private static PreparedBody PrepareData(RequestData data)
+    {
+        if (data.Form is not null)
+        {
+            var bytes = Encoding.ASCII.GetBytes(UrlRules.EncodeForm(data.Form));
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = FormType;
+            return new PreparedBody(content, bytes);
+        }
+
+        if (data.Text is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(data.Text);
+            return new PreparedBody(new ByteArrayContent(bytes), bytes);
+        }
+
+        if (data.Bytes is not null)
+        {
+            return new PreparedBody(new ByteArrayContent(data.Bytes), data.Bytes);
+        }
+
+        if (data.Stream is not null)
+        {
+            // StreamContent sends the remaining length of a seekable stream, else Transfer-Encoding: chunked (requests' super_len).
+            return new PreparedBody(new StreamContent(data.Stream), null);
+        }
+
+        return new PreparedBody(data.Content!, null);
+    }
+
+    private static PreparedBody PrepareMultipart(RequestData? data, FileMap files)
+    {
+        if (data is not null && data.Form is null)
+        {
+            throw new ArgumentException("Data must be form fields when files are sent (multipart/form-data takes fields, not a raw body).", nameof(data));
+        }
+
+        var boundary = Guid.NewGuid().ToString("N");
+        var multipart = new MultipartContent("form-data", boundary);
+        var replayable = true;
+        if (data?.Form is not null)
+        {
+            foreach (var (name, value) in data.Form)
+            {
+                if (value is null)
+                {
+                    continue;
+                }
+
+                var part = new ByteArrayContent(Encoding.UTF8.GetBytes(value));
+                part.Headers.TryAddWithoutValidation("Content-Disposition", $"form-data; name=\"{QuoteParam(name)}\"");
+                multipart.Add(part);
+            }
+        }
+
+        foreach (var (field, file) in files)
+        {
+            HttpContent part = file.Bytes is not null ? new ByteArrayContent(file.Bytes) : new StreamContent(file.Stream!);
+            replayable &= file.Bytes is not null;
+            part.Headers.TryAddWithoutValidation(
+                "Content-Disposition", $"form-data; name=\"{QuoteParam(field)}\"; filename=\"{QuoteParam(file.FileName)}\"");
+            if (file.ContentType is not null)
+            {
+                part.Headers.TryAddWithoutValidation("Content-Type", file.ContentType);
+            }
+
+            multipart.Add(part);
+        }
+
+        byte[]? body = null;
+        if (replayable)
+        {
+            using var buffer = new MemoryStream();
+            multipart.CopyTo(buffer, null, CancellationToken.None);
+            body = buffer.ToArray();
+        }
+
+        return new PreparedBody(multipart, body);
+    }
+
+    // urllib3's format_multipart_header_param: escape CR, LF and the double quote.
+    private static string QuoteParam(string value) =>
+        value.Replace("\n", "%0A", StringComparison.Ordinal)
+            .Replace("\r", "%0D", StringComparison.Ordinal)
+            .Replace("\"", "%22", StringComparison.Ordinal);
+}
+
+/// <summary>A prepared body: the content to send and, when known, its bytes.</summary>
+internal sealed record PreparedBody(HttpContent? Content, byte[]? Bytes)
+{
+    public static PreparedBody None { get; } = new(null, null);
+}

@@ -1,0 +1,113 @@
+namespace Pipeline;
+
+/// <summary>requests' <c>merge_setting</c> and <c>merge_hooks</c> for the settings that are not headers.</summary>
+internal static class MergeRules
+{
+    /// <summary>Scalar settings: a request value that is set wins, <see langword="false"/> included.</summary>
+    public static T? MergeSetting<T>(T? request, T? session)
+        where T : class => request ?? session;
+
+    /// <summary>Params: session pairs updated by the request's keys (a replaced key keeps its place); all-null keys are removed.</summary>
+    public static QueryParams MergeSetting(QueryParams? request, QueryParams? session)
+    {
+        var merged = new QueryParams();
+        var requestKeys = new HashSet<string>(StringComparer.Ordinal);
+        if (request is not null)
+        {
+            foreach (var pair in request)
+            {
+                requestKeys.Add(pair.Key);
+            }
+        }
+
+        var emitted = new HashSet<string>(StringComparer.Ordinal);
+        if (session is not null)
+        {
+            foreach (var pair in session)
+            {
+                if (!requestKeys.Contains(pair.Key))
+                {
+                    merged.Add(pair.Key, pair.Value);
+                }
+                else if (emitted.Add(pair.Key))
+                {
+                    AddAll(merged, request!, pair.Key);
+                }
+            }
+        }
+
+        if (request is not null)
+        {
+            foreach (var pair in request)
+            {
+                if (emitted.Add(pair.Key))
+                {
+                    AddAll(merged, request, pair.Key);
+                }
+            }
+        }
+
+        RemoveAllNullKeys(merged);
+        return merged;
+    }
+
+    /// <summary>Proxies: session entries updated by the request's; null values remove.</summary>
+    public static ProxyMap MergeSetting(ProxyMap? request, ProxyMap? session)
+    {
+        var merged = session is null ? new ProxyMap() : new ProxyMap(session);
+        if (request is not null)
+        {
+            foreach (var pair in request)
+            {
+                merged[pair.Key] = pair.Value;
+            }
+        }
+
+        foreach (var key in merged.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            merged.Remove(key);
+        }
+
+        return merged;
+    }
+
+    /// <summary>requests' <c>merge_hooks</c>: an empty side yields the other; otherwise the request's list replaces the session's.</summary>
+    public static HookMap MergeHooks(HookMap? request, HookMap? session)
+    {
+        if (request is null || request.Response.Count == 0)
+        {
+            return session ?? new HookMap();
+        }
+
+        return request;
+    }
+
+    private static void AddAll(QueryParams target, QueryParams source, string key)
+    {
+        foreach (var pair in source)
+        {
+            if (pair.Key == key)
+            {
+                target.Add(pair.Key, pair.Value);
+            }
+        }
+    }
+
+    private static void RemoveAllNullKeys(QueryParams merged)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in merged)
+        {
+            keys.Add(pair.Key);
+        }
+
+        foreach (var key in keys)
+        {
+            var values = merged.GetValues(key);
+            if (values.All(v => v is null))
+            {
+                merged.Remove(key);
+            }
+        }
+    }
+}

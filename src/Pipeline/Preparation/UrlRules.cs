@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Pipeline;
+
+/// <summary>URL preparation as requests' <c>PreparedRequest.prepare_url</c>, <c>requote_uri</c> and <c>urlencode</c> do it.</summary>
+internal static partial class UrlRules
+{
+    // requests' requote_uri keeps these as they are (RFC 3986 reserved characters, '%' and '~').
+    private const string RequoteSafe = "!#$%&'()*+,/:;=?@[]~";
+
+    private static readonly System.Buffers.SearchValues<char> InvalidHostChars = System.Buffers.SearchValues.Create(" \t\r\n<>\\^`{|}\"");
+
+    private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
+
+    /// <summary>Prepares a URL: scheme check, IDNA host, default path, params, requoting. Throws before any I/O.</summary>
+    /// <returns>The URL to send, and the percent-decoded user information when the URL had some.</returns>
+    public static PreparedUrl PrepareUrl(string url, QueryParams? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        url = url.TrimStart();
+
+        // requests passes "mailto:", "ftp://", "localhost:8080" and the like through untouched; the adapter lookup decides.
+        if (url.Contains(':', StringComparison.Ordinal) && !url.StartsWith("http", StringComparison.OrdinalIgnoreCase))
+        {
+            return new PreparedUrl(url, null, null, IsHttp: false);
+        }
+
+        var parts = Parse(url);
+        if (string.IsNullOrEmpty(parts.Scheme))
+        {
+            throw new MissingSchemaException($"Invalid URL '{url}': No scheme supplied. Perhaps you meant https://{url}?");
+        }
+
+        if (string.IsNullOrEmpty(parts.Host))
+        {
+            throw new InvalidUrlException($"Invalid URL '{url}': No host supplied");
+        }
+
+        var host = NormalizeHost(parts.Host, url);
+        // User information becomes Basic auth (requests' prepare_auth); it is not kept in the URL, so it never
+        // reaches logs, Response.Url or a redirect target.
+        var netloc = new StringBuilder(host);
+        if (parts.Port is not null)
+        {
+            netloc.Append(':').Append(parts.Port);
+        }
+
+        var path = string.IsNullOrEmpty(parts.Path) ? "/" : parts.Path;
+        var query = parts.Query;
+        var encodedParams = parameters is null ? string.Empty : EncodeParams(parameters);
+        if (encodedParams.Length > 0)
+        {
+            query = string.IsNullOrEmpty(query) ? encodedParams : query + "&" + encodedParams;
+        }
+
+        var builder = new StringBuilder(url.Length + encodedParams.Length + 8);
+        builder.Append(parts.Scheme.ToLowerInvariant()).Append("://").Append(netloc).Append(path);
+        if (!string.IsNullOrEmpty(query))
+        {
+            builder.Append('?').Append(query);
+        }
+
+        if (parts.Fragment is not null)
+        {
+            builder.Append('#').Append(parts.Fragment);
+        }
+
+        string? user = null;
+        string? password = null;
+        if (parts.UserInfo is not null)
+        {
+            var colon = parts.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(colon < 0 ? parts.UserInfo : parts.UserInfo[..colon]);
+            password = colon < 0 ? string.Empty : Uri.UnescapeDataString(parts.UserInfo[(colon + 1)..]);
+        }
+
+        return new PreparedUrl(RequoteUri(builder.ToString()), user, password, IsHttp: true);
+    }
+
+    /// <summary>Appends encoded params to the query of a prepared URL, before its fragment.</summary>
+    public static string AppendParams(string url, QueryParams parameters)
+    {
+        var encoded = EncodeParams(parameters);
+        if (encoded.Length == 0)
+        {
+            return url;
+        }
+
+        var hash = url.IndexOf('#', StringComparison.Ordinal);
+        var beforeFragment = hash < 0 ? url : url[..hash];
+        var fragment = hash < 0 ? string.Empty : url[hash..];
+        var separator = beforeFragment.Contains('?', StringComparison.Ordinal)
+            ? (beforeFragment.EndsWith('?') ? string.Empty : "&")
+            : "?";
+        return beforeFragment + separator + encoded + fragment;
+    }
+
+    /// <summary>Encodes params as requests' <c>urlencode</c>: repeated keys repeat, null values are dropped, space becomes '+'.</summary>
+    public static string EncodeParams(QueryParams parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var builder = new StringBuilder();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var pair = parameters.ItemAt(i);
+            if (pair.Value is null)
+            {
+                continue;
+            }
+
+            if (builder.Length > 0)
+            {
+                builder.Append('&');
+            }
+
+            QuotePlus(builder, pair.Key);
+            builder.Append('=');
+            QuotePlus(builder, pair.Value);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Encodes form fields as requests does for dict data.</summary>
+    public static string EncodeForm(IReadOnlyList<KeyValuePair<string, string?>> fields)
+    {
+        var builder = new StringBuilder();
+        foreach (var pair in fields)
+        {
+            if (pair.Value is null)
+            {
+                continue;
+            }
+
+            if (builder.Length > 0)
+            {
+                builder.Append('&');
+            }
+
+            QuotePlus(builder, pair.Key);
+            builder.Append('=');
+            QuotePlus(builder, pair.Value);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Re-quotes a URL as requests' <c>requote_uri</c>: unreserved escapes are decoded, characters outside the safe set
+    /// are percent-encoded as UTF-8. Unlike requests, one invalid escape such as <c>%zz</c> only encodes its own '%'.
+    /// </summary>
+    public static string RequoteUri(string uri)
+    {
+        var builder = new StringBuilder(uri.Length + 16);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < uri.Length; i++)
+        {
+            var c = uri[i];
+            if (c == '%')
+            {
+                if (i + 2 < uri.Length && IsHex(uri[i + 1]) && IsHex(uri[i + 2]))
+                {
+                    var decoded = (char)Convert.ToInt32(uri.Substring(i + 1, 2), 16);
+                    if (IsUnreserved(decoded))
+                    {
+                        builder.Append(decoded);
+                    }
+                    else
+                    {
+                        builder.Append('%').Append(char.ToUpperInvariant(uri[i + 1])).Append(char.ToUpperInvariant(uri[i + 2]));
+                    }
+
+                    i += 2;
+                }
+                else
+                {
+                    builder.Append("%25");
+                }
+
+                continue;
+            }
+
+            if (c < 0x80 && (IsAlwaysSafe(c) || RequoteSafe.Contains(c, StringComparison.Ordinal)))
+            {
+                builder.Append(c);
+                continue;
+            }
+
+            var length = char.IsSurrogate(c) && i + 1 < uri.Length
+                ? Encoding.UTF8.GetBytes(uri.AsSpan(i, 2), utf8)
+                : Encoding.UTF8.GetBytes(uri.AsSpan(i, 1), utf8);
+            if (char.IsHighSurrogate(c) && i + 1 < uri.Length)
+            {
+                i++;
+            }
+
+            for (var b = 0; b < length; b++)
+            {
+                AppendEscaped(builder, utf8[b]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static void QuotePlus(StringBuilder builder, string value)
+    {
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == ' ')
+            {
+                builder.Append('+');
+            }
+            else if (c < 0x80 && IsAlwaysSafe(c))
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                var take = char.IsHighSurrogate(c) && i + 1 < value.Length ? 2 : 1;
+                var length = Encoding.UTF8.GetBytes(value.AsSpan(i, take), utf8);
+                i += take - 1;
+                for (var b = 0; b < length; b++)
+                {
+                    AppendEscaped(builder, utf8[b]);
+                }
+            }
+        }
+    }
+
+    private static void AppendEscaped(StringBuilder builder, byte b)
+    {
+        const string Hex = "0123456789ABCDEF";
+        builder.Append('%').Append(Hex[b >> 4]).Append(Hex[b & 0xF]);
+    }
+
+    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+    // Python's quote() never encodes these (RFC 3986 unreserved).
+    private static bool IsAlwaysSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '~';
+
+    private static bool IsUnreserved(char c) => c < 0x80 && IsAlwaysSafe(c);
+
+    private static string NormalizeHost(string host, string url)
+    {
+        if (host.StartsWith('['))
+        {
+            return host.ToLowerInvariant();
+        }
+
+        if (!Ascii.IsValid(host))
+        {
+            try
+            {
+                return Idn.GetAscii(host);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidUrlException("URL has an invalid label.", ex);
+            }
+        }
+
+        if (host.StartsWith('*') || host.StartsWith('.'))
+        {
+            throw new InvalidUrlException("URL has an invalid label.");
+        }
+
+        if (host.AsSpan().IndexOfAny(InvalidHostChars) >= 0)
+        {
+            throw new InvalidUrlException($"Invalid URL '{url}': invalid character in host.");
+        }
+
+        return host.ToLowerInvariant();
+    }
+
+    private static UrlParts Parse(string url)
+    {
+        // urllib3's parse_url: a URL that does not start with "scheme:" or "/" is read as "//" + url.
+        if (!SchemeStart().IsMatch(url))
+        {
+            url = "//" + url;
+        }
+
+        var match = UriPattern().Match(url);
+        if (!match.Success)
+        {
+            throw new InvalidUrlException($"Failed to parse: {url}");
+        }
+
+        var scheme = match.Groups["scheme"].Success ? match.Groups["scheme"].Value : null;
+        var authority = match.Groups["authority"].Success ? match.Groups["authority"].Value : null;
+        var path = match.Groups["path"].Value;
+        var query = match.Groups["query"].Success ? match.Groups["query"].Value : null;
+        var fragment = match.Groups["fragment"].Success ? match.Groups["fragment"].Value : null;
+
+        string? userInfo = null;
+        string? host = null;
+        string? port = null;
+        if (authority is not null)
+        {
+            var at = authority.LastIndexOf('@');
+            if (at >= 0)
+            {
+                userInfo = authority[..at];
+                authority = authority[(at + 1)..];
+            }
+
+            if (authority.StartsWith('['))
+            {
+                var close = authority.IndexOf(']', StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    throw new InvalidUrlException($"Failed to parse: {url}");
+                }
+
+                host = authority[..(close + 1)];
+                var rest = authority[(close + 1)..];
+                port = rest.StartsWith(':') ? rest[1..] : rest.Length == 0 ? null : throw new InvalidUrlException($"Failed to parse: {url}");
+            }
+            else
+            {
+                var colon = authority.LastIndexOf(':');
+                host = colon < 0 ? authority : authority[..colon];
+                port = colon < 0 ? null : authority[(colon + 1)..];
+            }
+
+            if (port is not null)
+            {
+                if (port.Length == 0)
+                {
+                    port = null;
+                }
+                else if (!port.All(char.IsAsciiDigit) || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 65535)
+                {
+                    throw new InvalidUrlException($"Failed to parse: {url}");
+                }
+            }
+        }
+
+        return new UrlParts(scheme, userInfo, host, port, path, query, fragment);
+    }
+
+    [GeneratedRegex(@"^(?:[a-zA-Z][a-zA-Z0-9+\-]*:|/)")]
+    private static partial Regex SchemeStart();
+
+    [GeneratedRegex(@"^(?:(?<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*):)?(?://(?<authority>[^\\/?#]*))?(?<path>[^?#]*)(?:\?(?<query>[^#]*))?(?:#(?<fragment>.*))?$", RegexOptions.Singleline)]
+    private static partial Regex UriPattern();
+
+    private sealed record UrlParts(string? Scheme, string? UserInfo, string? Host, string? Port, string Path, string? Query, string? Fragment);
+}
+
+/// <summary>A URL ready to send, with the credentials its user information carried.</summary>
+internal sealed record PreparedUrl(string Url, string? User, string? Password, bool IsHttp);

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Pipeline;
+
+/// <summary>Proxy selection and bypass as requests' <c>select_proxy</c>, <c>should_bypass_proxies</c> and <c>get_environ_proxies</c>.</summary>
+internal static class ProxyRules
+{
+    private static readonly string[] EnvironmentSchemes = ["http", "https", "all"];
+
+    /// <summary>requests' <c>select_proxy</c>: <c>scheme://host</c> &gt; <c>scheme</c> &gt; <c>all://host</c> &gt; <c>all</c>.</summary>
+    public static string? SelectProxy(Uri url, ProxyMap proxies)
+    {
+        var scheme = url.Scheme.ToLowerInvariant();
+        if (string.IsNullOrEmpty(url.Host))
+        {
+            return proxies[scheme] ?? proxies["all"];
+        }
+
+        var host = url.IdnHost.ToLowerInvariant();
+        return proxies[scheme + "://" + host] ?? proxies[scheme] ?? proxies["all://" + host] ?? proxies["all"];
+    }
+
+    /// <summary>Reads <c>http_proxy</c>, <c>https_proxy</c> and <c>all_proxy</c> (lower case first, then upper) now, never cached.</summary>
+    public static ProxyMap GetProxiesFromEnvironment()
+    {
+        var proxies = new ProxyMap();
+        foreach (var scheme in EnvironmentSchemes)
+        {
+            var value = Read(scheme + "_proxy");
+            if (!string.IsNullOrEmpty(value))
+            {
+                proxies[scheme] = value;
+            }
+        }
+
+        return proxies;
+    }
+
+    /// <summary>requests' <c>get_environ_proxies</c>: nothing when the URL bypasses proxies, else the environment's.</summary>
+    public static ProxyMap GetEnvironProxies(Uri url, string? noProxy) =>
+        ShouldBypassProxies(url, noProxy) ? new ProxyMap() : GetProxiesFromEnvironment();
+
+    /// <summary>
+    /// requests' <c>should_bypass_proxies</c>: <paramref name="noProxy"/>, else <c>no_proxy</c>/<c>NO_PROXY</c>; entries match
+    /// by CIDR or exact IP for IPv4 hosts, else by host, <c>host:port</c> or domain suffix (a leading dot is ignored); <c>*</c> matches all.
+    /// </summary>
+    public static bool ShouldBypassProxies(Uri url, string? noProxy)
+    {
+        noProxy ??= Read("no_proxy");
+        if (string.IsNullOrEmpty(noProxy) || string.IsNullOrEmpty(url.Host))
+        {
+            return false;
+        }
+
+        var host = url.IdnHost.ToLowerInvariant();
+        var entries = noProxy.Replace(" ", string.Empty, StringComparison.Ordinal)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var isIPv4 = IPAddress.TryParse(host, out var address) && address.AddressFamily == AddressFamily.InterNetwork;
+        foreach (var raw in entries)
+        {
+            var entry = raw.ToLowerInvariant();
+            if (entry == "*")
+            {
+                return true;
+            }
+
+            if (isIPv4)
+            {
+                if (entry.Contains('/', StringComparison.Ordinal) ? InCidr(address!, entry) : entry == host)
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            var trimmed = entry.TrimStart('.');
+            var hostWithPort = url.IsDefaultPort ? host : host + ":" + url.Port;
+            if (host == trimmed || hostWithPort == trimmed || host.EndsWith("." + trimmed, StringComparison.Ordinal)
+                || hostWithPort.EndsWith("." + trimmed, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool InCidr(IPAddress address, string cidr)
+    {
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        if (!IPAddress.TryParse(cidr[..slash], out var network) || network.AddressFamily != AddressFamily.InterNetwork
+            || !int.TryParse(cidr[(slash + 1)..], out var bits) || bits < 1 || bits > 32)
+        {
+            return false;
+        }
+
+        var mask = bits == 32 ? uint.MaxValue : ~(uint.MaxValue >> bits);
+        return (ToUInt32(address) & mask) == (ToUInt32(network) & mask);
+    }
+
+    private static uint ToUInt32(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        return ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+    }
+
+    private static string? Read(string lowerName) =>
+        Environment.GetEnvironmentVariable(lowerName) is { Length: > 0 } lower
+            ? lower
+            : Environment.GetEnvironmentVariable(lowerName.ToUpperInvariant());
+}

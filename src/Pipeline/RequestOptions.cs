@@ -1,0 +1,54 @@
+namespace Pipeline;
+
+/// <summary>
+/// Holds the per-request settings, one for each keyword argument of requests' <c>Session.request</c>.
+/// A setting left <see langword="null"/> takes the session's value.
+/// </summary>
+/// <remarks>
+/// Maps merge with the session's as requests' <c>merge_setting</c>: the request's entries win, and a
+/// <see langword="null"/> value removes the session's entry for this request.
+/// </remarks>
+public sealed class RequestOptions
+{
+    /// <summary>Gets or sets query parameters merged over the session's.</summary>
+    public QueryParams? Params { get; set; }
+
+    /// <summary>Gets or sets headers merged over the session's (case-insensitive; null removes).</summary>
+    public HeaderMap? Headers { get; set; }
+
+    /// <summary>Gets or sets cookies sent with this request only; they win over same-name session cookies and are never stored.</summary>
+    public IDictionary<string, string>? Cookies { get; set; }
+
+    /// <summary>Gets or sets the body: form fields, text, bytes, a stream or an <see cref="HttpContent"/>.</summary>
+    public RequestData? Data { get; set; }
+
+    /// <summary>Gets or sets a value serialized with System.Text.Json as the body; ignored when <see cref="Data"/> is not empty, as requests.</summary>
+    public object? Json { get; set; }
+
+    /// <summary>Gets or sets files sent as multipart/form-data.</summary>
+    public FileMap? Files { get; set; }
+
+    /// <summary>Gets or sets the auth for this request; <see cref="Pipeline.Auth.None"/> turns the session's auth off.</summary>
+    public Auth? Auth { get; set; }
+
+    /// <summary>Gets or sets the timeout for this request.</summary>
+    public RequestTimeout? Timeout { get; set; }
+
+    /// <summary>Gets or sets whether redirects are followed; <see langword="null"/> follows them except for HEAD, as requests.</summary>
+    public bool? AllowRedirects { get; set; }
+
+    /// <summary>Gets or sets proxies merged over the session's.</summary>
+    public ProxyMap? Proxies { get; set; }
+
+    /// <summary>Gets or sets hooks that replace the session's for this request (requests' <c>merge_hooks</c>).</summary>
+    public HookMap? Hooks { get; set; }
+
+    /// <summary>Gets or sets whether the body is streamed instead of buffered.</summary>
+    public bool? Stream { get; set; }
+
+    /// <summary>Gets or sets TLS verification for this request.</summary>
+    public Verify? Verify { get; set; }
+
+    /// <summary>Gets or sets the client certificate for this request.</summary>
+    public ClientCert? Cert { get; set; }
+}

@@ -1,0 +1,376 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Pipeline;
+
+/// <summary>
+/// Represents a server's response to a request (requests' <c>Response</c>): status, headers, body, redirect history.
+/// </summary>
+/// <remarks>
+/// Unless the request streamed (<see cref="Session.Stream"/> or <see cref="RequestOptions.Stream"/>), the body is
+/// read before the call returns and the connection goes back to the pool. A streamed response holds its connection
+/// until the body is read or the response is disposed.
+/// </remarks>
+public sealed class Response : IDisposable
+{
+    private readonly JsonSerializerOptions _jsonOptions;
+    private readonly HttpRequestMessage? _requestMessage;
+    private readonly byte[]? _requestBody;
+    private HttpResponseMessage? _message;
+    private byte[]? _content;
+    private bool _consumed;
+    private bool _encodingResolved;
+    private Encoding? _encoding;
+    private PreparedRequest? _request;
+    private IReadOnlyDictionary<string, Link>? _links;
+
+    internal Response(HttpResponseMessage message, byte[]? requestBody, TimeSpan elapsed, JsonSerializerOptions jsonOptions)
+    {
+        _message = message;
+        _requestMessage = message.RequestMessage;
+        _requestBody = requestBody;
+        _jsonOptions = jsonOptions;
+        StatusCode = message.StatusCode;
+        Reason = message.ReasonPhrase;
+        Url = message.RequestMessage?.RequestUri?.OriginalString ?? string.Empty;
+        Elapsed = elapsed;
+        Headers = ReadHeaders(message);
+    }
+
+    /// <summary>Gets the status code.</summary>
+    public HttpStatusCode StatusCode { get; }
+
+    /// <summary>Gets the reason phrase as the server sent it.</summary>
+    public string? Reason { get; }
+
+    /// <summary>Gets a value indicating whether <see cref="RaiseForStatus"/> would not throw: the status is not 4xx or 5xx.</summary>
+    /// <remarks>Same rule as requests' <c>ok</c>: 3xx and statuses of 600 and above count as ok.</remarks>
+    public bool Ok => (int)StatusCode is < 400 or >= 600;
+
+    /// <summary>Gets the final URL, fragment included.</summary>
+    public string Url { get; internal set; }
+
+    /// <summary>Gets the redirect responses that led here, oldest first.</summary>
+    public IReadOnlyList<Response> History { get; internal set; } = [];
+
+    /// <summary>Gets the response and content headers together, case-insensitive; repeated headers are joined with <c>", "</c>.</summary>
+    public HeaderMap Headers { get; }
+
+    /// <summary>Gets the cookies this response set.</summary>
+    public CookieJar Cookies { get; internal set; } = new();
+
+    /// <summary>Gets the time from sending the request to receiving the response headers.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Gets or sets the encoding <see cref="Text"/> uses.</summary>
+    /// <value>
+    /// The charset of Content-Type; else ISO-8859-1 for <c>text/*</c> and UTF-8 for <c>application/json</c>, as requests;
+    /// else <see langword="null"/>, and <see cref="Text"/> detects it from the bytes.
+    /// </value>
+    public Encoding? Encoding
+    {
+        get
+        {
+            if (!_encodingResolved)
+            {
+                _encoding = EncodingRules.GetEncodingFromHeaders(Headers["Content-Type"]);
+                _encodingResolved = true;
+            }
+
+            return _encoding;
+        }
+
+        set
+        {
+            _encoding = value;
+            _encodingResolved = true;
+        }
+    }
+
+    /// <summary>Gets the body bytes, decompressed.</summary>
+    /// <exception cref="InvalidOperationException">The response is streamed and its body was not read with <see cref="ReadContentAsync"/>, or was consumed by iteration.</exception>
+    public byte[] Content => _content ?? throw new InvalidOperationException(_consumed
+        ? "The content for this response was already consumed."
+        : "The response is streamed: await ReadContentAsync() (or iterate the body) before reading Content or Text.");
+
+    /// <summary>Gets the body decoded as text with <see cref="Encoding"/>, or with the detected encoding when that is <see langword="null"/>.</summary>
+    /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
+    public string Text
+    {
+        get
+        {
+            var content = Content;
+            if (content.Length == 0)
+            {
+                return string.Empty;
+            }
+
+            var encoding = Encoding ?? EncodingRules.DetectEncoding(content);
+            var skip = EncodingRules.PreambleLength(content, encoding);
+            return encoding.GetString(content, skip, content.Length - skip);
+        }
+    }
+
+    /// <summary>Gets the parsed <c>Link</c> header, keyed by <c>rel</c> (or by URL when a link has no rel).</summary>
+    public IReadOnlyDictionary<string, Link> Links => _links ??= LinkRules.Parse(Headers["Link"]);
+
+    /// <summary>Gets the request that produced this response, as it was sent.</summary>
+    public PreparedRequest Request
+    {
+        get => _request ??= _requestMessage is null
+            ? new PreparedRequest("GET", string.IsNullOrEmpty(Url) ? "about:blank" : Url)
+            : PreparedRequest.FromMessage(_requestMessage, _requestBody);
+        internal set => _request = value;
+    }
+
+    /// <summary>Gets the redirect that was not followed because redirects were off, or <see langword="null"/>.</summary>
+    public PreparedRequest? Next { get; internal set; }
+
+    /// <summary>Gets a value indicating whether this is a redirect requests would follow: a Location header and status 301, 302, 303, 307 or 308.</summary>
+    public bool IsRedirect => Headers.ContainsKey("Location") && (int)StatusCode is 301 or 302 or 303 or 307 or 308;
+
+    /// <summary>Gets a value indicating whether this is a permanent redirect: a Location header and status 301 or 308.</summary>
+    public bool IsPermanentRedirect => Headers.ContainsKey("Location") && (int)StatusCode is 301 or 308;
+
+    /// <summary>Deserializes the JSON body.</summary>
+    /// <typeparam name="T">The type to deserialize.</typeparam>
+    /// <param name="options">Serializer options; the session's when <see langword="null"/>.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
+    public T? Json<T>(JsonSerializerOptions? options = null)
+    {
+        var (bytes, text) = JsonSource();
+        options ??= _jsonOptions;
+        return text is null ? JsonSerializer.Deserialize<T>(bytes.Span, options) : JsonSerializer.Deserialize<T>(text, options);
+    }
+
+    /// <summary>Parses the JSON body into a <see cref="JsonElement"/>.</summary>
+    /// <returns>The root element.</returns>
+    /// <exception cref="JsonException">The body is not valid JSON.</exception>
+    /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
+    public JsonElement Json()
+    {
+        var (bytes, text) = JsonSource();
+        using var document = text is null ? JsonDocument.Parse(bytes) : JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Reads the whole body of a streamed response so that <see cref="Content"/> and <see cref="Text"/> work, and releases the connection.</summary>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>A task that completes when the body is read.</returns>
+    /// <exception cref="StreamConsumedException">The body was already consumed by iteration.</exception>
+    public async Task ReadContentAsync(CancellationToken cancellationToken = default)
+    {
+        if (_content is not null)
+        {
+            return;
+        }
+
+        var message = TakeStream();
+        try
+        {
+            _content = await BodyReader.ReadAllAsync(message.Content, this, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            message.Dispose();
+        }
+    }
+
+    /// <summary>Iterates the body in chunks of at most <paramref name="chunkSize"/> bytes; a buffered body is replayed.</summary>
+    /// <param name="chunkSize">The largest chunk.</param>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>The chunks.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is not positive.</exception>
+    /// <exception cref="StreamConsumedException">A streamed body was already consumed.</exception>
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> IterContentAsync(int chunkSize = 8192, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
+        if (_content is null)
+        {
+            // Claim the stream now, so a second iteration fails at once rather than when enumerated.
+            return IterateStreamAsync(TakeStream(), chunkSize, cancellationToken);
+        }
+
+        return ReplayAsync(_content, chunkSize, cancellationToken);
+    }
+
+    /// <summary>Iterates the body line by line; a line ends at <c>\n</c>, <c>\r</c> or <c>\r\n</c>, also across chunk boundaries.</summary>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>The lines, decoded with <see cref="Encoding"/> (UTF-8 when unknown), without their terminators.</returns>
+    public IAsyncEnumerable<string> IterLinesAsync(CancellationToken cancellationToken = default) =>
+        IterLinesAsync(null, 512, cancellationToken);
+
+    /// <summary>Iterates the body split on <paramref name="delimiter"/>, or on line breaks when it is <see langword="null"/>.</summary>
+    /// <param name="delimiter">The delimiter, or <see langword="null"/> for <c>\n</c>, <c>\r</c> and <c>\r\n</c>.</param>
+    /// <param name="chunkSize">The size of the reads from the body.</param>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>The pieces, decoded with <see cref="Encoding"/> (UTF-8 when unknown).</returns>
+    /// <exception cref="ArgumentException"><paramref name="delimiter"/> is empty.</exception>
+    public IAsyncEnumerable<string> IterLinesAsync(string? delimiter, int chunkSize = 512, CancellationToken cancellationToken = default)
+    {
+        if (delimiter is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(delimiter);
+        }
+
+        return LineSplitter.SplitAsync(IterContentAsync(chunkSize, cancellationToken), Encoding ?? Encoding.UTF8, delimiter, cancellationToken);
+    }
+
+    /// <summary>Throws <see cref="HttpErrorException"/> for a 4xx or 5xx status, with requests' message.</summary>
+    /// <returns>This response, when the status is not an error.</returns>
+    /// <exception cref="HttpErrorException">The status is 400–599: <c>"404 Client Error: Not Found for url: …"</c>.</exception>
+    public Response RaiseForStatus()
+    {
+        var code = (int)StatusCode;
+        var kind = code switch
+        {
+            >= 400 and < 500 => "Client Error",
+            >= 500 and < 600 => "Server Error",
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return this;
+        }
+
+        var message = $"{code} {kind}: {Reason} for url: {Redaction.RedactUrl(Url)}";
+        throw new HttpErrorException(message, null, Request, this);
+    }
+
+    /// <summary>Releases the connection of a streamed response that was not read to the end.</summary>
+    public void Dispose()
+    {
+        _message?.Dispose();
+        _message = null;
+    }
+
+    /// <summary>Returns <c>&lt;Response [code]&gt;</c> as requests does.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString() => $"<Response [{(int)StatusCode}]>";
+
+    internal async Task BufferAsync(CancellationToken cancellationToken)
+    {
+        var message = _message!;
+        try
+        {
+            _content = await BodyReader.ReadAllAsync(message.Content, this, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            message.Dispose();
+            _message = null;
+        }
+    }
+
+    private static HeaderMap ReadHeaders(HttpResponseMessage message)
+    {
+        var headers = new HeaderMap();
+        foreach (var header in message.Headers.NonValidated)
+        {
+            foreach (var value in header.Value)
+            {
+                headers.Add(header.Key, value);
+            }
+        }
+
+        foreach (var header in message.Content.Headers.NonValidated)
+        {
+            foreach (var value in header.Value)
+            {
+                headers.Add(header.Key, value);
+            }
+        }
+
+        return headers;
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReplayAsync(byte[] content, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < content.Length; offset += chunkSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return content.AsMemory(offset, Math.Min(chunkSize, content.Length - offset));
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> IterateStreamAsync(HttpResponseMessage message, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await BodyReader.OpenAsync(message.Content, this, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    // A fresh buffer per chunk: callers may keep the memory they were given.
+                    var buffer = new byte[chunkSize];
+                    var filled = 0;
+                    while (filled < chunkSize)
+                    {
+                        var read = await BodyReader.ReadAsync(stream, buffer.AsMemory(filled), this, cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        filled += read;
+                    }
+
+                    if (filled == 0)
+                    {
+                        yield break;
+                    }
+
+                    yield return buffer.AsMemory(0, filled);
+                    if (filled < chunkSize)
+                    {
+                        yield break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            message.Dispose();
+        }
+    }
+
+    private HttpResponseMessage TakeStream()
+    {
+        if (_consumed || _message is null)
+        {
+            throw new StreamConsumedException("The content for this response was already consumed.", null, null, this);
+        }
+
+        _consumed = true;
+        var message = _message;
+        _message = null;
+        return message;
+    }
+
+    private (ReadOnlyMemory<byte> Bytes, string? Text) JsonSource()
+    {
+        var content = Content;
+        var encoding = Encoding;
+        if (encoding is null && content.Length > 3)
+        {
+            encoding = EncodingRules.GuessJsonUtf(content);
+        }
+
+        encoding ??= Encoding.UTF8;
+        if (encoding.CodePage == Encoding.UTF8.CodePage)
+        {
+            var skip = EncodingRules.PreambleLength(content, Encoding.UTF8);
+            return (content.AsMemory(skip), null);
+        }
+
+        var preamble = EncodingRules.PreambleLength(content, encoding);
+        return (default, encoding.GetString(content, preamble, content.Length - preamble));
+    }
+}

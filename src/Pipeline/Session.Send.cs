@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Pipeline;
+
+public partial class Session
+{
+    private static readonly RequestOptions NoOptions = new();
+
+    /// <summary>Sends a request with the session's settings merged under <paramref name="options"/> (requests' <c>Session.request</c>).</summary>
+    /// <param name="method">The HTTP method; upper-cased.</param>
+    /// <param name="url">The URL, absolute or relative to <see cref="BaseAddress"/>.</param>
+    /// <param name="options">Per-request settings, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">The token to observe; its cancellation surfaces as <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The response; its body is read unless the request streams.</returns>
+    /// <exception cref="MissingSchemaException"><paramref name="url"/> has no scheme.</exception>
+    /// <exception cref="InvalidSchemaException">No adapter serves the URL's scheme.</exception>
+    /// <exception cref="InvalidUrlException"><paramref name="url"/> has no host or an invalid one.</exception>
+    /// <exception cref="InvalidHeaderException">A header name or value is invalid.</exception>
+    /// <exception cref="ConnectionException">The connection failed.</exception>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public Task<Response> RequestAsync(string method, string url, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        RequestCoreAsync(method, url, options, defaultAllowRedirects: true, cancellationToken);
+
+    /// <summary>Merges a request with the session's settings and shows exactly what its first hop will send.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The prepared request: final URL, merged headers (Authorization of up-front schemes included) and encoded body.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidUrlException">The URL is invalid.</exception>
+    /// <exception cref="InvalidHeaderException">A header is invalid.</exception>
+    /// <remarks>Same rule as requests' <c>Session.prepare_request</c>.</remarks>
+    public PreparedRequest PrepareRequest(Request request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var options = new RequestOptions
+        {
+            Params = request.Params,
+            Headers = request.Headers,
+            Data = request.Data,
+            Json = request.Json,
+            Files = request.Files,
+            Auth = request.Auth,
+            Cookies = request.Cookies,
+            Hooks = request.Hooks,
+        };
+        var (message, context) = CreateMessage(request.Method.ToUpperInvariant(), request.Url, options, defaultAllowRedirects: true);
+        using (message)
+        {
+            if (context.Params is { Count: > 0 })
+            {
+                message.RequestUri = new Uri(UrlRules.AppendParams(message.RequestUri!.OriginalString, context.Params));
+            }
+
+            HeaderRules.Apply(message, context.Headers!, overwrite: true);
+            context.Auth?.Apply(message);
+            var prepared = PreparedRequest.FromMessage(message, context.Body);
+            prepared.Content = context.Body is null ? message.Content : null;
+            prepared.Auth = context.Auth;
+            prepared.Hooks = context.Hooks;
+            prepared.Cookies = context.RequestCookies;
+            message.Content = null;
+            return prepared;
+        }
+    }
+
+    /// <summary>Sends a prepared request exactly as it is, without merging the session's headers or params again.</summary>
+    /// <param name="request">The prepared request.</param>
+    /// <param name="options">Transport settings for this send (timeout, redirects, proxies, stream, verify, cert); other members are ignored.</param>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>The response.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidSchemaException">No adapter serves the URL's scheme.</exception>
+    /// <remarks>Same rule as requests' <c>Session.send</c>.</remarks>
+    public async Task<Response> SendAsync(PreparedRequest request, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        options ??= NoOptions;
+        HeaderRules.ValidateAll(request.Headers);
+        var adapters = Adapters.Snapshot;
+        var uri = ToUri(request.Url, adapters);
+        var message = new HttpRequestMessage(new HttpMethod(request.Method), uri)
+        {
+            Content = request.Body is not null ? new ByteArrayContent(request.Body) : request.Content,
+        };
+        HeaderRules.Apply(message, request.Headers, overwrite: true);
+        var context = new RequestContext
+        {
+            Auth = request.Auth,
+            Cookies = Cookies,
+            RequestCookies = request.Cookies,
+            Hooks = request.Hooks ?? Hooks,
+            Proxies = MergeRules.MergeSetting(options.Proxies, Proxies),
+            Verify = options.Verify ?? Verify,
+            Cert = options.Cert ?? Cert,
+            Stream = options.Stream ?? Stream,
+            Timeout = options.Timeout ?? Timeout,
+            AllowRedirects = options.AllowRedirects ?? true,
+            MaxRedirects = MaxRedirects,
+            TrustEnv = TrustEnv,
+            Adapters = adapters,
+            JsonOptions = JsonSerializerOptions,
+            Body = request.Body,
+        };
+        message.Options.Set(RequestContext.Key, context);
+        return await SendCoreAsync(message, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Response> RequestCoreAsync(string method, string url, RequestOptions? options, bool defaultAllowRedirects, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        ArgumentNullException.ThrowIfNull(url);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var (message, context) = CreateMessage(method.ToUpperInvariant(), url, options ?? NoOptions, defaultAllowRedirects);
+        return await SendCoreAsync(message, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private (HttpRequestMessage Message, RequestContext Context) CreateMessage(string method, string url, RequestOptions options, bool defaultAllowRedirects)
+    {
+        // Everything that can be wrong with the request is checked here, before any byte is sent.
+        var prepared = UrlRules.PrepareUrl(ResolveRelative(url));
+        var adapters = Adapters.Snapshot;
+        var uri = ToUri(prepared.Url, adapters);
+        var headers = HeaderRules.Merge(options.Headers, Headers);
+        HeaderRules.ValidateAll(options.Headers);
+        HeaderRules.ValidateAll(headers);
+        var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
+        var message = new HttpRequestMessage(new HttpMethod(method), uri) { Content = body.Content };
+        var context = new RequestContext
+        {
+            Headers = headers,
+            Params = MergeRules.MergeSetting(options.Params, Params),
+            Auth = ResolveAuth(options.Auth, prepared),
+            Cookies = Cookies,
+            RequestCookies = options.Cookies,
+            Hooks = MergeRules.MergeHooks(options.Hooks, Hooks),
+            Proxies = MergeRules.MergeSetting(options.Proxies, Proxies),
+            Verify = options.Verify ?? Verify,
+            Cert = options.Cert ?? Cert,
+            Stream = options.Stream ?? Stream,
+            Timeout = options.Timeout ?? Timeout,
+            AllowRedirects = options.AllowRedirects ?? defaultAllowRedirects,
+            MaxRedirects = MaxRedirects,
+            TrustEnv = TrustEnv,
+            Adapters = adapters,
+            JsonOptions = JsonSerializerOptions,
+            Body = body.Bytes,
+        };
+        message.Options.Set(RequestContext.Key, context);
+        return (message, context);
+    }
+
+    private async Task<Response> SendCoreAsync(HttpRequestMessage message, RequestContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        HttpResponseMessage httpResponse;
+        try
+        {
+            httpResponse = await CurrentInvoker().SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestException ex)
+        {
+            ex.Request ??= PreparedRequest.FromMessage(message, context.Body);
+            throw;
+        }
+
+        var response = new Response(httpResponse, context.Body, Stopwatch.GetElapsedTime(started), context.JsonOptions);
+        if (!context.Stream)
+        {
+            try
+            {
+                await response.BufferAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestException ex)
+            {
+                ex.Request ??= response.Request;
+                response.Dispose();
+                throw;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+        }
+
+        return response;
+    }
+
+    /// <summary>requests' auth precedence: request auth &gt; session auth &gt; URL credentials; <see cref="Auth.None"/> turns all of it off.</summary>
+    private Auth? ResolveAuth(Auth? requestAuth, PreparedUrl url)
+    {
+        if (ReferenceEquals(requestAuth, Auth.None))
+        {
+            return null;
+        }
+
+        var auth = requestAuth ?? Auth;
+        if (ReferenceEquals(auth, Auth.None))
+        {
+            return null;
+        }
+
+        if (auth is null && url.User is not null)
+        {
+            return new BasicAuth(url.User, url.Password ?? string.Empty);
+        }
+
+        return auth;
+    }
+
+    private string ResolveRelative(string url)
+    {
+        var trimmed = url.TrimStart();
+        if (BaseAddress is null || AbsoluteUrl().IsMatch(trimmed))
+        {
+            return url;
+        }
+
+        return Uri.TryCreate(BaseAddress, trimmed, out var combined) ? combined.AbsoluteUri : url;
+    }
+
+    private static Uri ToUri(string url, AdapterMap.Entry[] adapters)
+    {
+        // requests checks the adapter before anything is sent; so do we, so a bad scheme never reaches the wire.
+        if (AdapterMap.Find(adapters, url) is null)
+        {
+            throw new InvalidSchemaException($"No connection adapters were found for '{Redaction.RedactUrl(url)}'");
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? uri
+            : throw new InvalidUrlException($"Invalid URL '{Redaction.RedactUrl(url)}': it cannot be parsed as an absolute URI.");
+    }
+
+    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9+.\-]*://")]
+    private static partial Regex AbsoluteUrl();
+}

@@ -1,0 +1,335 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace Pipeline;
+
+/// <summary>
+/// Keeps defaults and state across requests, as requests' <c>Session</c>: headers, cookies, auth, proxies, hooks,
+/// query params, TLS settings, redirect limits and mounted adapters.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every request merges its <see cref="RequestOptions"/> over the session's settings (requests' <c>merge_setting</c>)
+/// and runs through the same stage pipeline, whether the session was created with <c>new Session()</c> or injected
+/// from <c>services.AddSession(name, ...)</c>.
+/// </para>
+/// <para>
+/// A session is safe for concurrent requests: settings are snapshotted per request and the cookie jar is thread-safe.
+/// Changing settings while requests are in flight affects only later requests.
+/// </para>
+/// </remarks>
+public partial class Session : IDisposable, IAsyncDisposable
+{
+    private static readonly string DefaultUserAgent = "pipeline/" + GetVersion();
+
+    private readonly Func<HttpMessageHandler> _pipeline;
+    private readonly IDisposable? _ownedPipeline;
+    private readonly HttpMessageHandler _defaultAdapter;
+    private CachedInvoker? _invoker;
+    private int _maxRedirects = 30;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="Session"/> class with requests' defaults and its own connection pool.</summary>
+    public Session()
+        : this(new SessionSettings())
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Session"/> class with the given defaults and its own connection pool.</summary>
+    /// <param name="settings">The defaults; they are copied.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="settings"/> is <see langword="null"/>.</exception>
+    public Session(SessionSettings settings)
+        : this(settings, new HttpAdapter(), ownsAdapter: true)
+    {
+    }
+
+    internal Session(SessionSettings settings, HttpMessageHandler adapter, bool ownsAdapter)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var chain = StageChain.Link(StageChain.CreateStages(null, []), new AdapterRouter(adapter));
+        var invoker = new HttpMessageInvoker(chain, disposeHandler: true);
+        _invoker = new CachedInvoker(chain, invoker);
+        _pipeline = () => chain;
+        _ownedPipeline = ownsAdapter ? new CompositeDisposable(invoker, adapter) : invoker;
+        _defaultAdapter = adapter;
+        Adapters = new AdapterMap();
+        Apply(settings);
+    }
+
+    internal Session(SessionSettings settings, Func<HttpMessageHandler> pipeline, HttpMessageHandler defaultAdapter)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _pipeline = pipeline;
+        _defaultAdapter = defaultAdapter;
+        Adapters = new AdapterMap();
+        Apply(settings);
+    }
+
+    /// <summary>Gets the default headers, case-insensitive and ordered.</summary>
+    /// <value>The default value is <c>User-Agent: pipeline/&lt;version&gt;</c>, <c>Accept-Encoding: gzip, deflate, br</c>, <c>Accept: */*</c>.</value>
+    public HeaderMap Headers { get; private set; } = null!;
+
+    /// <summary>Gets or sets the cookie jar shared by the session's requests.</summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public CookieJar Cookies
+    {
+        get;
+        set => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = new();
+
+    /// <summary>Gets or sets the default auth; a tuple means Basic: <c>session.Auth = ("user", "pass");</c>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Auth? Auth { get; set; }
+
+    /// <summary>Gets or sets the default proxies, keyed as requests: <c>"http"</c>, <c>"https"</c>, <c>"all"</c>, <c>"http://host"</c>.</summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public ProxyMap Proxies
+    {
+        get;
+        set => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = new();
+
+    /// <summary>Gets the hooks run on every response.</summary>
+    public HookMap Hooks { get; private set; } = new();
+
+    /// <summary>Gets or sets the default query parameters.</summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public QueryParams Params
+    {
+        get;
+        set => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = new();
+
+    /// <summary>Gets or sets TLS verification: <see langword="true"/>, <see langword="false"/> or a CA bundle path.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public Verify Verify
+    {
+        get;
+        set => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = Verify.Enabled;
+
+    /// <summary>Gets or sets the client certificate.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public ClientCert? Cert { get; set; }
+
+    /// <summary>Gets or sets the most redirects one request follows.</summary>
+    /// <value>The default value is 30.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxRedirects
+    {
+        get => _maxRedirects;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxRedirects = value;
+        }
+    }
+
+    /// <summary>Gets or sets whether the environment is consulted: proxy variables, NO_PROXY, CA bundle variables and .netrc.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool TrustEnv { get; set; } = true;
+
+    /// <summary>Gets or sets whether bodies are streamed instead of read before a call returns.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool Stream { get; set; }
+
+    /// <summary>Gets or sets the default timeout; <see langword="null"/> waits forever, as requests.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public RequestTimeout? Timeout { get; set; }
+
+    /// <summary>Gets or sets the base address relative URLs resolve against (RFC 3986), beyond requests.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    /// <exception cref="ArgumentException">The value is not an absolute URI.</exception>
+    public Uri? BaseAddress
+    {
+        get;
+        set => field = value is null || value.IsAbsoluteUri ? value : throw new ArgumentException("The base address must be absolute.", nameof(value));
+    }
+
+    /// <summary>Gets or sets the System.Text.Json options for JSON bodies and <see cref="Response.Json{T}"/>.</summary>
+    /// <value>The default value is <see cref="JsonSerializerDefaults.Web"/> options.</value>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public JsonSerializerOptions JsonSerializerOptions
+    {
+        get;
+        set => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = SessionSettings.DefaultJsonOptions;
+
+    /// <summary>Gets the transport adapters by URL prefix, longest first.</summary>
+    /// <value>The default value maps <c>https://</c> and <c>http://</c> to an <see cref="HttpAdapter"/>.</value>
+    public AdapterMap Adapters { get; }
+
+    internal static HeaderMap DefaultHeaders() => new()
+    {
+        ["User-Agent"] = DefaultUserAgent,
+        ["Accept-Encoding"] = "gzip, deflate, br",
+        ["Accept"] = "*/*",
+    };
+
+    /// <summary>Returns the adapter for a URL: the mounted prefix that matches first, ignoring case.</summary>
+    /// <param name="url">The URL.</param>
+    /// <returns>The adapter.</returns>
+    /// <exception cref="InvalidSchemaException">No adapter matches: <c>No connection adapters were found for '…'</c>.</exception>
+    /// <remarks>Same rule as requests' <c>get_adapter</c>.</remarks>
+    public HttpMessageHandler GetAdapter(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return AdapterMap.Find(Adapters.Snapshot, url)?.Handler
+            ?? throw new InvalidSchemaException($"No connection adapters were found for '{Redaction.RedactUrl(url)}'");
+    }
+
+    /// <summary>Mounts an adapter for every URL that starts with <paramref name="prefix"/>; longer prefixes are tried first.</summary>
+    /// <param name="prefix">The URL prefix, such as <c>https://api.example.com/</c>.</param>
+    /// <param name="adapter">Any handler; an <see cref="HttpAdapter"/>, a test double, or a custom transport. The caller keeps ownership.</param>
+    /// <exception cref="ArgumentException"><paramref name="prefix"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="adapter"/> is <see langword="null"/>.</exception>
+    /// <remarks>Same rule as requests' <c>mount</c>, except that a prefix differing only in case replaces the existing one.</remarks>
+    public void Mount(string prefix, HttpMessageHandler adapter)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentNullException.ThrowIfNull(adapter);
+        Adapters.Mount(prefix, adapter);
+    }
+
+    /// <summary>Resolves the settings a request to <paramref name="url"/> would use: request over session over environment.</summary>
+    /// <param name="url">The URL.</param>
+    /// <param name="proxies">The request's proxies, or <see langword="null"/>.</param>
+    /// <param name="stream">The request's stream setting, or <see langword="null"/>.</param>
+    /// <param name="verify">The request's verify setting, or <see langword="null"/>.</param>
+    /// <param name="cert">The request's client certificate, or <see langword="null"/>.</param>
+    /// <returns>The resolved settings.</returns>
+    /// <exception cref="InvalidUrlException"><paramref name="url"/> is not a valid URL.</exception>
+    /// <remarks>
+    /// requests' <c>merge_environment_settings</c>, with two deliberate departures: proxies from the environment only fill
+    /// keys neither the request nor the session set, and <c>REQUESTS_CA_BUNDLE</c>/<c>CURL_CA_BUNDLE</c> apply only
+    /// when verify is left at <see langword="true"/>.
+    /// </remarks>
+    public EnvironmentSettings MergeEnvironmentSettings(string url, ProxyMap? proxies, bool? stream, Verify? verify, ClientCert? cert)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var merged = MergeRules.MergeSetting(proxies, Proxies);
+        var effectiveVerify = MergeRules.MergeSetting(verify, Verify)!;
+        if (TrustEnv)
+        {
+            var prepared = UrlRules.PrepareUrl(ResolveRelative(url));
+            if (Uri.TryCreate(prepared.Url, UriKind.Absolute, out var uri))
+            {
+                foreach (var (key, value) in ProxyRules.GetEnvironProxies(uri, merged["no_proxy"]))
+                {
+                    if (!merged.ContainsKey(key))
+                    {
+                        merged[key] = value;
+                    }
+                }
+            }
+
+            if (effectiveVerify.IsEnabled && effectiveVerify.CaBundlePath is null && EnvironmentCaBundle() is { } bundle)
+            {
+                effectiveVerify = Verify.FromCaBundle(bundle);
+            }
+        }
+
+        return new EnvironmentSettings(merged, stream ?? Stream, effectiveVerify, cert ?? Cert);
+    }
+
+    /// <summary>Closes the session's own connection pool; same as <see cref="Dispose()"/>.</summary>
+    public void Close() => Dispose();
+
+    /// <summary>Releases the session's own pipeline and connections; a session from dependency injection leaves the shared pipeline alone.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the session's own pipeline and connections.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Releases resources.</summary>
+    /// <param name="disposing"><see langword="true"/> when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _ownedPipeline?.Dispose();
+        }
+    }
+
+    private static string? EnvironmentCaBundle()
+    {
+        foreach (var name in (string[])["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string GetVersion()
+    {
+        var informational = typeof(Session).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (informational is null)
+        {
+            return typeof(Session).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        }
+
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? informational : informational[..plus];
+    }
+
+    private void Apply(SessionSettings settings)
+    {
+        Adapters.Mount("https://", _defaultAdapter);
+        Adapters.Mount("http://", _defaultAdapter);
+        Headers = new HeaderMap(settings.Headers);
+        Params = new QueryParams(settings.Params);
+        Proxies = new ProxyMap(settings.Proxies);
+        Hooks = new HookMap(settings.Hooks);
+        Auth = settings.Auth;
+        Verify = settings.Verify;
+        Cert = settings.Cert;
+        MaxRedirects = settings.MaxRedirects;
+        TrustEnv = settings.TrustEnv;
+        Stream = settings.Stream;
+        Timeout = settings.Timeout;
+        BaseAddress = settings.BaseAddress;
+        JsonSerializerOptions = settings.JsonSerializerOptions;
+    }
+
+    private HttpMessageInvoker CurrentInvoker()
+    {
+        var handler = _pipeline();
+        var cached = Volatile.Read(ref _invoker);
+        if (cached is null || !ReferenceEquals(cached.Handler, handler))
+        {
+            // A named session's chain changes when IHttpClientFactory rotates handlers; follow it.
+            cached = new CachedInvoker(handler, new HttpMessageInvoker(handler, disposeHandler: false));
+            Volatile.Write(ref _invoker, cached);
+        }
+
+        return cached.Invoker;
+    }
+
+    private sealed record CachedInvoker(HttpMessageHandler Handler, HttpMessageInvoker Invoker);
+
+    private sealed class CompositeDisposable(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
+    }
+}

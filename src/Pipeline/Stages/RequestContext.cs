@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace Pipeline;
+
+/// <summary>
+/// The merged settings of one request and the session state it uses, carried through the stages in
+/// <see cref="HttpRequestMessage.Options"/>. Stages read it and keep nothing of it.
+/// </summary>
+internal sealed class RequestContext
+{
+    public static readonly HttpRequestOptionsKey<RequestContext> Key = new("Pipeline.RequestContext");
+
+    /// <summary>Gets the merged headers the HeadersStage writes, or null for a prepared request (already merged).</summary>
+    public HeaderMap? Headers { get; init; }
+
+    /// <summary>Gets the merged params the ParamsStage appends, or null for a prepared request.</summary>
+    public QueryParams? Params { get; init; }
+
+    /// <summary>Gets the auth in effect (request &gt; session &gt; URL credentials), or null for none.</summary>
+    public Auth? Auth { get; init; }
+
+    public required CookieJar Cookies { get; init; }
+
+    public IDictionary<string, string>? RequestCookies { get; init; }
+
+    public required HookMap Hooks { get; init; }
+
+    public required ProxyMap Proxies { get; init; }
+
+    public required Verify Verify { get; init; }
+
+    public ClientCert? Cert { get; init; }
+
+    public bool Stream { get; init; }
+
+    public RequestTimeout? Timeout { get; init; }
+
+    public bool AllowRedirects { get; init; }
+
+    public int MaxRedirects { get; init; }
+
+    public bool TrustEnv { get; init; }
+
+    public required AdapterMap.Entry[] Adapters { get; init; }
+
+    public required JsonSerializerOptions JsonOptions { get; init; }
+
+    /// <summary>Gets the body bytes, when known, for <see cref="Response.Request"/>.</summary>
+    public byte[]? Body { get; init; }
+}

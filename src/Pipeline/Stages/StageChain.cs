@@ -1,0 +1,36 @@
+namespace Pipeline;
+
+/// <summary>
+/// The one place that knows the stage order. <c>new Session()</c> links these stages itself; a named session gets
+/// the same list from IHttpClientFactory. Later stages (redirects, cookies, hooks, retry, proxy) take their places here.
+/// </summary>
+internal static class StageChain
+{
+    /// <summary>Creates the stages, outermost first, with <paramref name="userStages"/> where ARCHITECTURE.md puts them.</summary>
+    /// <param name="defaults">The named session's settings, used when a request carries no session (a plain HttpClient).</param>
+    /// <param name="userStages">The user's stages, outermost first.</param>
+    public static List<DelegatingHandler> CreateStages(SessionSettings? defaults, IEnumerable<DelegatingHandler> userStages)
+    {
+        var stages = new List<DelegatingHandler>
+        {
+            new ParamsStage(defaults?.Params),
+            new HeadersStage(defaults?.Headers),
+            new AuthStage(defaults?.Auth),
+        };
+        stages.AddRange(userStages);
+        return stages;
+    }
+
+    /// <summary>Links stages in order over <paramref name="primary"/> and returns the outermost handler.</summary>
+    public static HttpMessageHandler Link(IReadOnlyList<DelegatingHandler> stages, HttpMessageHandler primary)
+    {
+        var inner = primary;
+        for (var i = stages.Count - 1; i >= 0; i--)
+        {
+            stages[i].InnerHandler = inner;
+            inner = stages[i];
+        }
+
+        return inner;
+    }
+}

@@ -1,0 +1,216 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.TestServer;
+
+/// <summary>
+/// An httpbin-like Kestrel app on 127.0.0.1 with a free port, shared by the tests and the samples.
+/// </summary>
+public sealed class LoopbackApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackApp(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>Gets the base URL, such as <c>http://127.0.0.1:41234</c> (no trailing slash).</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>Starts the app on 127.0.0.1 with a free port.</summary>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>The running app.</returns>
+    public static async Task<LoopbackApp> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        Map(app);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new LoopbackApp(app, address.TrimEnd('/'));
+    }
+
+    /// <summary>Builds an absolute URL on this app.</summary>
+    /// <param name="pathAndQuery">The path, starting with '/'.</param>
+    /// <returns>The URL.</returns>
+    public string Url(string pathAndQuery) => BaseUrl + pathAndQuery;
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static void Map(WebApplication app)
+    {
+        app.Map("/anything/{**rest}", EchoAsync);
+        app.Map("/anything", EchoAsync);
+        app.MapGet("/get", EchoAsync);
+        app.MapPost("/post", EchoAsync);
+        app.MapPut("/put", EchoAsync);
+        app.MapPatch("/patch", EchoAsync);
+        app.MapDelete("/delete", EchoAsync);
+        app.MapGet("/headers", (HttpRequest r) => Results.Json(new { headers = Headers(r) }));
+
+        app.Map("/status/{code:int}", (HttpContext context, int code, string? reason) =>
+        {
+            context.Response.StatusCode = code;
+            if (reason is not null)
+            {
+                context.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = reason;
+            }
+
+            return Task.CompletedTask;
+        });
+
+        app.MapGet("/json", () => Results.Json(new { slideshow = new { title = "Sample Slide Show", author = "Yours Truly" }, number = 42 }));
+        app.MapGet("/gzip", (HttpContext c) => CompressedAsync(c, "gzip", s => new GZipStream(s, CompressionLevel.Fastest, leaveOpen: true)));
+        app.MapGet("/deflate", (HttpContext c) => CompressedAsync(c, "deflate", s => new ZLibStream(s, CompressionLevel.Fastest, leaveOpen: true)));
+        app.MapGet("/deflate-raw", (HttpContext c) => CompressedAsync(c, "deflate", s => new DeflateStream(s, CompressionLevel.Fastest, leaveOpen: true)));
+        app.MapGet("/brotli", (HttpContext c) => CompressedAsync(c, "br", s => new BrotliStream(s, CompressionLevel.Fastest, leaveOpen: true)));
+        app.MapGet("/broken-gzip", async (HttpContext c) =>
+        {
+            c.Response.Headers.ContentEncoding = "gzip";
+            c.Response.ContentType = "text/plain";
+            await c.Response.Body.WriteAsync("this is not gzip at all"u8.ToArray());
+        });
+
+        // Returns UTF-8 bytes under any declared Content-Type, to check requests' encoding rules.
+        app.MapGet("/text", async (HttpContext c, string? type) =>
+        {
+            if (type is not null)
+            {
+                c.Response.Headers.ContentType = type;
+            }
+
+            await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("café ünïcode"));
+        });
+
+        app.MapGet("/bytes/{n:int}", async (HttpContext c, int n) =>
+        {
+            var bytes = new byte[n];
+            for (var i = 0; i < n; i++)
+            {
+                bytes[i] = (byte)(i % 251);
+            }
+
+            c.Response.ContentType = "application/octet-stream";
+            await c.Response.Body.WriteAsync(bytes);
+        });
+
+        app.MapGet("/lines", async (HttpContext c, string? body) =>
+        {
+            c.Response.ContentType = "text/plain; charset=utf-8";
+            await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(body ?? "one\ntwo\r\nthree\rfour"));
+        });
+
+        app.MapGet("/response-headers", (HttpContext c) =>
+        {
+            foreach (var (key, values) in c.Request.Query)
+            {
+                c.Response.Headers.Append(key, values);
+            }
+
+            return Results.Json(c.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()));
+        });
+
+        app.MapGet("/redirect-to", (HttpContext c, string url, int? status_code) =>
+        {
+            c.Response.StatusCode = status_code ?? 302;
+            c.Response.Headers.Location = url;
+            return Task.CompletedTask;
+        });
+
+        app.MapGet("/cookies/set", (HttpContext c) =>
+        {
+            foreach (var (key, value) in c.Request.Query)
+            {
+                c.Response.Cookies.Append(key, value.ToString());
+            }
+
+            return Results.Json(new { cookies = c.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()) });
+        });
+
+        app.MapGet("/cookies", (HttpRequest r) => Results.Json(new { cookies = r.Cookies.ToDictionary(c => c.Key, c => c.Value) }));
+
+        app.MapPost("/login", (HttpContext c) =>
+        {
+            c.Response.Cookies.Append("session", "s3cr3t-" + Guid.NewGuid().ToString("N")[..8], new CookieOptions { Path = "/" });
+            return Results.Json(new { logged_in = true });
+        });
+    }
+
+    private static async Task EchoAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        object? json = null;
+        if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && body.Length > 0)
+        {
+            json = JsonSerializer.Deserialize<JsonElement>(body);
+        }
+
+        Dictionary<string, string[]>? form = null;
+        Dictionary<string, object>? files = null;
+        if (request.HasFormContentType)
+        {
+            request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+            var parsed = await request.ReadFormAsync();
+            form = parsed.ToDictionary(f => f.Key, f => f.Value.Select(v => v ?? string.Empty).ToArray());
+            files = [];
+            foreach (var file in parsed.Files)
+            {
+                using var fileReader = new StreamReader(file.OpenReadStream());
+                files[file.Name] = new { filename = file.FileName, content_type = file.ContentType, content = await fileReader.ReadToEndAsync() };
+            }
+        }
+
+        await Results.Json(new
+        {
+            method = request.Method,
+            url = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}",
+            path = request.Path.Value,
+            query = request.QueryString.Value,
+            args = request.Query.ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? string.Empty).ToArray()),
+            headers = Headers(request),
+            data = form is null ? body : string.Empty,
+            form,
+            files,
+            json,
+        }).ExecuteAsync(context);
+    }
+
+    private static Dictionary<string, string> Headers(HttpRequest request) =>
+        request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+
+    private static async Task CompressedAsync(HttpContext context, string encoding, Func<Stream, Stream> compressor)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { compressed = encoding, headers = Headers(context.Request) });
+        using var buffer = new MemoryStream();
+        await using (var compressing = compressor(buffer))
+        {
+            await compressing.WriteAsync(payload);
+        }
+
+        context.Response.Headers.ContentEncoding = encoding;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.Length;
+        await context.Response.Body.WriteAsync(buffer.ToArray());
+    }
+}

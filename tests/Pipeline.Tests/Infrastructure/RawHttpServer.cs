@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pipeline.Tests.Infrastructure;
+
+/// <summary>
+/// A one-request-at-a-time TCP server on 127.0.0.1 that records the exact bytes of each request head and body and
+/// answers with a canned response. Used where the test must see the wire: header order, Content-Length: 0.
+/// </summary>
+public sealed class RawHttpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly string _response;
+
+    public RawHttpServer(string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+    {
+        _response = response;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    public string BaseUrl => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    public List<RawRequest> Requests { get; } = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (SocketException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            var stream = client.GetStream();
+            var head = await ReadHeadAsync(stream);
+            var lines = head.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Select(p => new KeyValuePair<string, string>(p[0], p[1].Trim())).ToList();
+            var length = headers.Where(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h.Value)).FirstOrDefault();
+            var body = new byte[length];
+            var read = 0;
+            while (read < length)
+            {
+                var n = await stream.ReadAsync(body.AsMemory(read), _stop.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            lock (Requests)
+            {
+                Requests.Add(new RawRequest(lines[0], headers, body));
+            }
+
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(_response), _stop.Token);
+        }
+    }
+
+    private async Task<string> ReadHeadAsync(NetworkStream stream)
+    {
+        var bytes = new List<byte>();
+        var one = new byte[1];
+        while (!(bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r'))
+        {
+            if (await stream.ReadAsync(one, _stop.Token) == 0)
+            {
+                break;
+            }
+
+            bytes.Add(one[0]);
+        }
+
+        return Encoding.Latin1.GetString(bytes.ToArray());
+    }
+}
+
+public sealed record RawRequest(string RequestLine, List<KeyValuePair<string, string>> Headers, byte[] Body)
+{
+    public string? Header(string name) =>
+        Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
+}
