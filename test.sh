@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. On a fresh Debian machine with the .NET SDK it first installs what the tests need
+# (Debian's httpbin under gunicorn, and tinyproxy) when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+[ -x /usr/bin/gunicorn ] || need+=(gunicorn)
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import httpbin' 2>/dev/null; } || need+=(python3-httpbin)
+command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || need+=(tinyproxy)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing test dependencies: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+dotnet test Pipeline.sln -c Release --logger "console;verbosity=normal" "$@"
