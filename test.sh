@@ -16,4 +16,4 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
-dotnet test Pipeline.sln -c Release --logger "console;verbosity=normal" "$@"
+dotnet test Pipeline.sln -c Release "$@"
