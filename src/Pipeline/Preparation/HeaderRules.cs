@@ -26,6 +26,12 @@ internal static class HeaderRules
                 $"Invalid leading whitespace, reserved character(s), or return character(s) in header name: '{Escape(name)}'");
         }
 
+        // requests would let "Bad Name" through; .NET cannot put a non-token name on the wire (RFC 9110 field-name = token).
+        if (!IsToken(name))
+        {
+            throw new InvalidHeaderException($"Invalid header name: '{Escape(name)}' is not an HTTP token (RFC 9110).");
+        }
+
         if (value is not null && ((value.Length > 0 && char.IsWhiteSpace(value[0])) || value.AsSpan().IndexOfAny('\r', '\n') >= 0))
         {
             throw new InvalidHeaderException(
@@ -92,6 +98,11 @@ internal static class HeaderRules
 
     private static void Set(HttpHeaders target, string name, string value, bool overwrite)
     {
+        if (!IsToken(name))
+        {
+            throw new InvalidHeaderException($"Invalid header name: '{Escape(name)}' is not an HTTP token (RFC 9110).");
+        }
+
         if (target.Contains(name))
         {
             if (!overwrite)
@@ -106,6 +117,19 @@ internal static class HeaderRules
         {
             throw new InvalidHeaderException($"Invalid header name: '{Escape(name)}' is not a valid HTTP header name.");
         }
+    }
+
+    private static bool IsToken(string name)
+    {
+        foreach (var c in name)
+        {
+            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return name.Length > 0;
     }
 
     private static void RemoveNulls(HeaderMap map)
