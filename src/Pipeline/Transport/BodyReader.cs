@@ -6,28 +6,28 @@ namespace Pipeline;
 /// <summary>Reads response bodies and maps body failures to requests' exceptions.</summary>
 internal static class BodyReader
 {
+    private const long MaxPresizedLength = 64 * 1024 * 1024;
+
     public static async Task<byte[]> ReadAllAsync(HttpContent content, Response response, CancellationToken cancellationToken)
     {
         var stream = await OpenAsync(content, response, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
+            // The transport enforces Content-Length (a short body fails there); here it only sizes the buffer.
+            // A HEAD response, a 204 or a 304 may declare a length and carry no body at all.
             var length = content is DecodingContent ? null : content.Headers.ContentLength;
-            if (length is { } known and <= int.MaxValue)
+            if (length is { } known and > 0 and <= MaxPresizedLength)
             {
                 var exact = new byte[known];
                 var filled = 0;
-                while (filled < exact.Length)
+                int read;
+                while (filled < exact.Length
+                    && (read = await ReadAsync(stream, exact.AsMemory(filled), response, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    var read = await ReadAsync(stream, exact.AsMemory(filled), response, cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        throw Truncated(response, null);
-                    }
-
                     filled += read;
                 }
 
-                return exact;
+                return filled == exact.Length ? exact : exact[..filled];
             }
 
             var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -90,7 +90,7 @@ internal static class BodyReader
         };
     }
 
-    private static ChunkedEncodingException Truncated(Response response, Exception? inner) =>
+    private static ChunkedEncodingException Truncated(Response response, Exception inner) =>
         new("Connection broken: the response body ended before its declared length.", inner, null, response);
 }
 

@@ -54,19 +54,9 @@ public sealed class RawHttpServer : IAsyncDisposable
             var head = await ReadHeadAsync(stream);
             var lines = head.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Select(p => new KeyValuePair<string, string>(p[0], p[1].Trim())).ToList();
+            var chunked = headers.Any(h => h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && h.Value.Contains("chunked"));
             var length = headers.Where(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h.Value)).FirstOrDefault();
-            var body = new byte[length];
-            var read = 0;
-            while (read < length)
-            {
-                var n = await stream.ReadAsync(body.AsMemory(read), _stop.Token);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
+            var body = chunked ? await ReadChunkedAsync(stream) : await ReadExactAsync(stream, length);
 
             lock (Requests)
             {
@@ -75,6 +65,62 @@ public sealed class RawHttpServer : IAsyncDisposable
 
             await stream.WriteAsync(Encoding.ASCII.GetBytes(_response), _stop.Token);
         }
+    }
+
+    private async Task<byte[]> ReadExactAsync(NetworkStream stream, int length)
+    {
+        var body = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = await stream.ReadAsync(body.AsMemory(read), _stop.Token);
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        return body;
+    }
+
+    private async Task<byte[]> ReadChunkedAsync(NetworkStream stream)
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var sizeLine = await ReadLineAsync(stream);
+            var size = Convert.ToInt32(sizeLine.Split(';')[0].Trim(), 16);
+            if (size == 0)
+            {
+                await ReadLineAsync(stream);
+                return body.ToArray();
+            }
+
+            body.Write(await ReadExactAsync(stream, size));
+            await ReadLineAsync(stream);
+        }
+    }
+
+    private async Task<string> ReadLineAsync(NetworkStream stream)
+    {
+        var bytes = new List<byte>();
+        var one = new byte[1];
+        while (await stream.ReadAsync(one, _stop.Token) == 1)
+        {
+            if (one[0] == '\n')
+            {
+                break;
+            }
+
+            if (one[0] != '\r')
+            {
+                bytes.Add(one[0]);
+            }
+        }
+
+        return Encoding.ASCII.GetString(bytes.ToArray());
     }
 
     private async Task<string> ReadHeadAsync(NetworkStream stream)
