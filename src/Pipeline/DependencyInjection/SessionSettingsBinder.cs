@@ -13,15 +13,14 @@ internal static class SessionSettingsBinder
     {
         if (configuration["BaseAddress"] is { Length: > 0 } baseAddress)
         {
-            settings.BaseAddress = Uri.TryCreate(baseAddress, UriKind.Absolute, out var uri)
+            settings.BaseAddress = HasExplicitScheme(baseAddress) && Uri.TryCreate(baseAddress, UriKind.Absolute, out var uri)
                 ? uri
-                : throw Invalid(configuration, "BaseAddress", baseAddress, "an absolute URI");
+                : throw Invalid(configuration, "BaseAddress", HideUserInfo(baseAddress), "an absolute URI such as https://api.example.com/");
         }
 
         foreach (var header in configuration.GetSection("Headers").GetChildren())
         {
-            HeaderRules.Validate(header.Key, header.Value);
-            settings.Headers[header.Key] = header.Value;
+            BindHeader(configuration, settings, header.Key, header.Value);
         }
 
         foreach (var parameter in configuration.GetSection("Params").GetChildren())
@@ -41,9 +40,14 @@ internal static class SessionSettingsBinder
             }
         }
 
-        foreach (var proxy in configuration.GetSection("Proxies").GetChildren())
+        // requests' keys "http://host" and "all://host" contain ':', the configuration path separator, so a key
+        // arrives split into nested sections; the path relative to "Proxies" puts it back together.
+        foreach (var (key, value) in configuration.GetSection("Proxies").AsEnumerable(makePathsRelative: true))
         {
-            settings.Proxies[proxy.Key] = proxy.Value;
+            if (value is not null)
+            {
+                settings.Proxies[key] = value;
+            }
         }
 
         if (configuration["Verify"] is { Length: > 0 } verify)
@@ -63,6 +67,36 @@ internal static class SessionSettingsBinder
 
         settings.TrustEnv = ReadBool(configuration, "TrustEnv") ?? settings.TrustEnv;
         settings.Stream = ReadBool(configuration, "Stream") ?? settings.Stream;
+    }
+
+    // Uri alone takes "/v1" for a file path on Unix and "localhost:5000" for the scheme "localhost"; neither is a base address.
+    private static bool HasExplicitScheme(string value)
+    {
+        var end = value.IndexOf("://", StringComparison.Ordinal);
+        return end > 0 && Uri.CheckSchemeName(value[..end]);
+    }
+
+    // Keeps credentials out of the message. Redaction.RedactUrl is not used: it expects a URL with an authority.
+    private static string HideUserInfo(string value)
+    {
+        var end = value.IndexOfAny(['?', '#']);
+        var at = (end < 0 ? value : value[..end]).LastIndexOf('@');
+        return at < 0 ? value : "***" + value[at..];
+    }
+
+    private static void BindHeader(IConfiguration configuration, SessionSettings settings, string name, string? value)
+    {
+        try
+        {
+            HeaderRules.Validate(name, value);
+        }
+        catch (InvalidHeaderException ex)
+        {
+            var shown = value is null ? string.Empty : Redaction.RedactHeaderValue(name, value);
+            throw Invalid(configuration, "Headers:" + name, shown, "a header name and value without leading whitespace, CR or LF", ex);
+        }
+
+        settings.Headers[name] = value;
     }
 
     private static void BindCert(IConfiguration configuration, SessionSettings settings)
@@ -114,9 +148,9 @@ internal static class SessionSettingsBinder
             ? null
             : bool.TryParse(text, out var value) ? value : throw Invalid(configuration, key, text, "true or false");
 
-    private static InvalidOperationException Invalid(IConfiguration configuration, string key, string value, string expected)
+    private static InvalidOperationException Invalid(IConfiguration configuration, string key, string value, string expected, Exception? inner = null)
     {
         var path = configuration is IConfigurationSection section ? section.Path + ":" + key : key;
-        return new InvalidOperationException($"Configuration value '{value}' at '{path}' is not valid: expected {expected}.");
+        return new InvalidOperationException($"Configuration value '{value}' at '{path}' is not valid: expected {expected}.", inner);
     }
 }

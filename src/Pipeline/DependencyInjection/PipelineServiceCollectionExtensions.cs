@@ -8,9 +8,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers named sessions with IHttpClientFactory.</summary>
 /// <remarks>
 /// Every overload takes a name or a type parameter, so none is ambiguous with ASP.NET Core's session-state
-/// <c>AddSession()</c> and <c>AddSession(Action&lt;SessionOptions&gt;)</c>.
+/// <c>AddSession()</c> and <c>AddSession(Action&lt;SessionOptions&gt;)</c>. The class is not called
+/// <c>SessionServiceCollectionExtensions</c>: ASP.NET Core has a class of that full name, and calling either by
+/// its class name would not compile (CS0433) in an app that references both.
 /// </remarks>
-public static class SessionServiceCollectionExtensions
+public static class PipelineServiceCollectionExtensions
 {
     /// <summary>Registers a named session: its pipeline with IHttpClientFactory, its defaults, a keyed <see cref="Session"/> and <see cref="ISessionFactory"/>.</summary>
     /// <param name="services">The services.</param>
