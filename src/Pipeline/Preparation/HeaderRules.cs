@@ -92,7 +92,9 @@ internal static class HeaderRules
 
     private static void Set(HttpHeaders target, string name, string value, bool overwrite)
     {
-        if (target.Contains(name))
+        // NonValidated: Contains would throw FormatException for a name requests accepts but HTTP does not ("X Y"),
+        // before TryAddWithoutValidation below can report it as InvalidHeaderException.
+        if (target.NonValidated.Contains(name))
         {
             if (!overwrite)
             {
