@@ -30,6 +30,7 @@ public sealed class HeaderRulesTests
     [InlineData("\n")]
     public void Validate_ValueWithLeadingWhitespaceOrLineBreak_ThrowsInvalidHeader(string value)
     {
+        // Acceptance check 7; its third case (a non-string value such as 5) cannot be written against a string API.
         Assert.Throws<InvalidHeaderException>(() => HeaderRules.Validate("X-A", value));
     }
 

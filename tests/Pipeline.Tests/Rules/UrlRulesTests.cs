@@ -121,6 +121,15 @@ public sealed class UrlRulesTests
         Assert.Equal(expected, prepared.Url);
     }
 
+    [Fact]
+    public void PrepareUrl_OtherSchemeStartingWithHttp_IsRequotedButNotNormalized()
+    {
+        // urllib3 normalises only http and https; requests still requotes the rest.
+        var prepared = UrlRules.PrepareUrl("httpx://h/a[b]/../c d#x#y");
+
+        Assert.Equal("httpx://h/a[b]/../c%20d#x#y", prepared.Url);
+    }
+
     [Theory]
     [InlineData("http://h/?", "http://h/")]
     [InlineData("http://h/#", "http://h/")]
