@@ -14,7 +14,7 @@ internal static partial class UrlRules
 
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
 
-    /// <summary>Prepares a URL: scheme check, IDNA host, default path, params, requoting. Throws before any I/O.</summary>
+    /// <summary>Prepares a URL: scheme check, IDNA host, urllib3 normalisation (dot segments, brackets), default path, params, requoting. Throws before any I/O.</summary>
     /// <returns>The URL to send, and the percent-decoded user information when the URL had some.</returns>
     public static PreparedUrl PrepareUrl(string url, QueryParams? parameters = null)
     {
