@@ -32,22 +32,24 @@ public sealed class CookieJar : IEnumerable<Cookie>
 
     /// <summary>Sets a cookie, replacing one of the same name, domain and path; a <see langword="null"/> value deletes it.</summary>
     /// <param name="name">The cookie name.</param>
-    /// <param name="value">The value, or <see langword="null"/> to delete.</param>
+    /// <param name="value">
+    /// The value, or <see langword="null"/> to delete every cookie of that name, narrowed by <paramref name="domain"/> and
+    /// <paramref name="path"/> when they are given (requests' <c>remove_cookie_by_name</c>).
+    /// </param>
     /// <param name="domain">The domain; <see langword="null"/> for every host, as requests' <c>create_cookie</c>.</param>
     /// <param name="path">The path; <c>/</c> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The name or value contains CR, LF or <c>;</c>, or the name is empty.</exception>
     public void Set(string name, string? value, string? domain = null, string? path = null)
     {
         CookieRules.ValidateNameAndValue(name, value);
-        domain ??= string.Empty;
-        path ??= "/";
         if (value is null)
         {
+            // requests' set(name, None) passes the given domain and path on unchanged: None matches any.
             Remove(name, domain, path);
             return;
         }
 
-        Add(new Cookie(name, value, path, domain));
+        Add(new Cookie(name, value, path ?? "/", domain ?? string.Empty));
     }
 
     /// <summary>Adds a cookie, replacing one with the same name, domain and path.</summary>

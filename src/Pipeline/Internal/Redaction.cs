@@ -42,6 +42,12 @@ internal static class Redaction
             authorityEnd = url.Length;
         }
 
+        // "/path", "?q" or "#f" (a relative URL) has no authority, so no user information either.
+        if (authorityEnd == authorityStart)
+        {
+            return url;
+        }
+
         var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
         return at < 0 ? url : string.Concat(url.AsSpan(0, authorityStart), Mask, url.AsSpan(at));
     }

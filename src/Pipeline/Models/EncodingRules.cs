@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Pipeline;
@@ -23,7 +24,8 @@ internal static class EncodingRules
             var equals = parameter.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0 && parameter[..equals].Trim().Equals("charset", StringComparison.OrdinalIgnoreCase))
             {
-                var charset = parameter[(equals + 1)..].Trim().Trim('\'', '"');
+                // requests strips spaces and both kinds of quotes together: charset=" iso-8859-2 " names ISO-8859-2.
+                var charset = parameter[(equals + 1)..].Trim(' ', '\t', '\'', '"');
                 return Lookup(charset) ?? Encoding.UTF8;
             }
         }
@@ -76,14 +78,16 @@ internal static class EncodingRules
             0 => Encoding.UTF8,
             2 when content[0] == 0 && content[2] == 0 => Encoding.BigEndianUnicode,
             2 when content[1] == 0 && content[3] == 0 => Encoding.Unicode,
-            3 when content[0] == 0 => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
-            3 when content[3] == 0 => Encoding.UTF32,
+            3 when content[0] == 0 && content[1] == 0 && content[2] == 0 => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
+            3 when content[1] == 0 && content[2] == 0 && content[3] == 0 => Encoding.UTF32,
             _ => Encoding.UTF8,
         };
     }
 
-    /// <summary>Looks a charset up by name, code pages included; null when unknown.</summary>
-    public static Encoding? Lookup(string name)
+    /// <summary>Looks a charset up by name, code pages and Python's codec spellings included; null when unknown.</summary>
+    public static Encoding? Lookup(string name) => LookupExact(name) ?? LookupPythonAlias(name);
+
+    private static Encoding? LookupExact(string name)
     {
         try
         {
@@ -92,6 +96,46 @@ internal static class EncodingRules
         catch (ArgumentException)
         {
             return System.Text.CodePagesEncodingProvider.Instance.GetEncoding(name);
+        }
+    }
+
+    // requests decodes with Python's codecs, which also accept "utf8", "utf_8", "cp1251", "iso8859_2" and "latin_1";
+    // servers do send those, so they map to the .NET names rather than falling back to UTF-8.
+    private static Encoding? LookupPythonAlias(string name)
+    {
+        var normalized = name.Trim().ToLowerInvariant().Replace('_', '-');
+        if (normalized is "utf8" or "u8")
+        {
+            return Encoding.UTF8;
+        }
+
+        if (normalized.StartsWith("cp", StringComparison.Ordinal)
+            && int.TryParse(normalized.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var codePage))
+        {
+            return LookupCodePage(codePage);
+        }
+
+        if (normalized.StartsWith("iso8859", StringComparison.Ordinal))
+        {
+            normalized = "iso-8859-" + normalized["iso8859".Length..].TrimStart('-');
+        }
+        else if (normalized.StartsWith("latin-", StringComparison.Ordinal))
+        {
+            normalized = "latin" + normalized["latin-".Length..];
+        }
+
+        return normalized == name ? null : LookupExact(normalized);
+    }
+
+    private static Encoding? LookupCodePage(int codePage)
+    {
+        try
+        {
+            return Encoding.GetEncoding(codePage);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return System.Text.CodePagesEncodingProvider.Instance.GetEncoding(codePage);
         }
     }
 

@@ -16,8 +16,11 @@ internal static class LineSplitter
         var pending = new StringBuilder();
         var pendingCr = false;
         var chars = Array.Empty<char>();
+        var sawText = false;
         await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            // The source may not observe the token itself; stop between chunks either way.
+            cancellationToken.ThrowIfCancellationRequested();
             var needed = decoder.GetCharCount(chunk.Span, flush: false);
             if (chars.Length < needed)
             {
@@ -25,6 +28,7 @@ internal static class LineSplitter
             }
 
             var count = decoder.GetChars(chunk.Span, chars, flush: false);
+            sawText |= count > 0;
             foreach (var line in Feed(pending, chars.AsSpan(0, count), delimiter, ref pendingCr))
             {
                 yield return line;
@@ -38,7 +42,9 @@ internal static class LineSplitter
             yield return line;
         }
 
-        if (pending.Length > 0)
+        // A custom delimiter splits like requests' str.split: a body ending with it yields a last, empty piece.
+        // Line breaks split like splitlines(), where a final line break ends the last line and adds none.
+        if (pending.Length > 0 || (delimiter is not null && (sawText || tail.Length > 0)))
         {
             yield return pending.ToString();
         }

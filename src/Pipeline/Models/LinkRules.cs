@@ -39,7 +39,8 @@ internal static class LinkRules
         return links;
     }
 
-    // Splits on commas that separate links: a comma inside <...> belongs to the URL.
+    // Splits on commas that separate links. As requests' re.split(", *<"), a comma separates only when the next link's
+    // '<' follows it, so a comma in a quoted parameter (title="a, b") stays; a comma inside <...> belongs to the URL.
     private static List<string> SplitLinks(string header)
     {
         var result = new List<string>();
@@ -55,7 +56,7 @@ internal static class LinkRules
                 case '>':
                     inUrl = false;
                     break;
-                case ',' when !inUrl:
+                case ',' when !inUrl && NextLinkStarts(header, i + 1):
                     result.Add(header[start..i]);
                     start = i + 1;
                     break;
@@ -64,5 +65,15 @@ internal static class LinkRules
 
         result.Add(header[start..]);
         return result.Where(s => s.Trim().Length > 0).ToList();
+    }
+
+    private static bool NextLinkStarts(string header, int index)
+    {
+        while (index < header.Length && char.IsWhiteSpace(header[index]))
+        {
+            index++;
+        }
+
+        return index < header.Length && header[index] == '<';
     }
 }

@@ -103,7 +103,7 @@ internal static class HeaderRules
             throw new InvalidHeaderException($"Invalid header name: '{Escape(name)}' is not an HTTP token (RFC 9110).");
         }
 
-        if (target.Contains(name))
+        if (target.NonValidated.Contains(name))
         {
             if (!overwrite)
             {

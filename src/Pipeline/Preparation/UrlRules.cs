@@ -14,7 +14,7 @@ internal static partial class UrlRules
 
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
 
-    /// <summary>Prepares a URL: scheme check, IDNA host, default path, params, requoting. Throws before any I/O.</summary>
+    /// <summary>Prepares a URL: scheme check, IDNA host, urllib3 normalisation (dot segments, brackets), default path, params, requoting. Throws before any I/O.</summary>
     /// <returns>The URL to send, and the percent-decoded user information when the URL had some.</returns>
     public static PreparedUrl PrepareUrl(string url, QueryParams? parameters = null)
     {
@@ -47,8 +47,25 @@ internal static partial class UrlRules
             netloc.Append(':').Append(parts.Port);
         }
 
-        var path = string.IsNullOrEmpty(parts.Path) ? "/" : parts.Path;
+        var scheme = parts.Scheme.ToLowerInvariant();
+        var path = parts.Path;
         var query = parts.Query;
+        var fragment = parts.Fragment;
+
+        // urllib3's parse_url normalises http and https URLs before requests requotes them: dot segments are removed,
+        // and '[', ']' (and a second '#' in the fragment), which requote_uri would keep, are percent-encoded.
+        if (scheme is "http" or "https")
+        {
+            path = EncodeDelimiters(RemoveDotSegments(path), fragment: false);
+            query = query is null ? null : EncodeDelimiters(query, fragment: false);
+            fragment = fragment is null ? null : EncodeDelimiters(fragment, fragment: true);
+        }
+
+        if (string.IsNullOrEmpty(path))
+        {
+            path = "/";
+        }
+
         var encodedParams = parameters is null ? string.Empty : EncodeParams(parameters);
         if (encodedParams.Length > 0)
         {
@@ -56,15 +73,17 @@ internal static partial class UrlRules
         }
 
         var builder = new StringBuilder(url.Length + encodedParams.Length + 8);
-        builder.Append(parts.Scheme.ToLowerInvariant()).Append("://").Append(netloc).Append(path);
+        builder.Append(scheme).Append("://").Append(netloc).Append(path);
+
+        // urlunparse drops an empty query or fragment: "http://h/?#" prepares as "http://h/".
         if (!string.IsNullOrEmpty(query))
         {
             builder.Append('?').Append(query);
         }
 
-        if (parts.Fragment is not null)
+        if (!string.IsNullOrEmpty(fragment))
         {
-            builder.Append('#').Append(parts.Fragment);
+            builder.Append('#').Append(fragment);
         }
 
         string? user = null;
@@ -192,14 +211,10 @@ internal static partial class UrlRules
                 continue;
             }
 
-            var length = char.IsSurrogate(c) && i + 1 < uri.Length
-                ? Encoding.UTF8.GetBytes(uri.AsSpan(i, 2), utf8)
-                : Encoding.UTF8.GetBytes(uri.AsSpan(i, 1), utf8);
-            if (char.IsHighSurrogate(c) && i + 1 < uri.Length)
-            {
-                i++;
-            }
-
+            // A lone surrogate encodes as U+FFFD on its own; only a real pair is taken as one code point.
+            var take = i + 1 < uri.Length && char.IsSurrogatePair(c, uri[i + 1]) ? 2 : 1;
+            var length = Encoding.UTF8.GetBytes(uri.AsSpan(i, take), utf8);
+            i += take - 1;
             for (var b = 0; b < length; b++)
             {
                 AppendEscaped(builder, utf8[b]);
@@ -225,7 +240,7 @@ internal static partial class UrlRules
             }
             else
             {
-                var take = char.IsHighSurrogate(c) && i + 1 < value.Length ? 2 : 1;
+                var take = i + 1 < value.Length && char.IsSurrogatePair(c, value[i + 1]) ? 2 : 1;
                 var length = Encoding.UTF8.GetBytes(value.AsSpan(i, take), utf8);
                 i += take - 1;
                 for (var b = 0; b < length; b++)
@@ -234,6 +249,57 @@ internal static partial class UrlRules
                 }
             }
         }
+    }
+
+    // urllib3's _remove_path_dot_segments (RFC 3986 section 5.2.4): "." segments go, ".." removes the previous one.
+    private static string RemoveDotSegments(string path)
+    {
+        if (!path.Contains('.', StringComparison.Ordinal))
+        {
+            return path;
+        }
+
+        var output = new List<string>();
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment == ".")
+            {
+                continue;
+            }
+
+            if (segment != "..")
+            {
+                output.Add(segment);
+            }
+            else if (output.Count > 0)
+            {
+                output.RemoveAt(output.Count - 1);
+            }
+        }
+
+        if (path.StartsWith('/') && (output.Count == 0 || output[0].Length > 0))
+        {
+            output.Insert(0, string.Empty);
+        }
+
+        if (path.EndsWith("/.", StringComparison.Ordinal) || path.EndsWith("/..", StringComparison.Ordinal))
+        {
+            output.Add(string.Empty);
+        }
+
+        return string.Join('/', output);
+    }
+
+    // The characters urllib3 encodes in a path, query or fragment that requote_uri's safe set would keep.
+    private static string EncodeDelimiters(string component, bool fragment)
+    {
+        if (component.AsSpan().IndexOfAny("[]#") < 0)
+        {
+            return component;
+        }
+
+        var encoded = component.Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal);
+        return fragment ? encoded.Replace("#", "%23", StringComparison.Ordinal) : encoded;
     }
 
     private static void AppendEscaped(StringBuilder builder, byte b)
