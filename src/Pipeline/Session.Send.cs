@@ -53,6 +53,12 @@ public partial class Session
             }
 
             HeaderRules.Apply(message, context.Headers!, overwrite: true);
+            if (!message.Headers.Contains("Cookie")
+                && CookieRules.BuildCookieHeader(Cookies, context.RequestCookies, message.RequestUri!, DateTime.UtcNow) is { } cookie)
+            {
+                message.Headers.TryAddWithoutValidation("Cookie", cookie);
+            }
+
             context.Auth?.Apply(message);
             var prepared = PreparedRequest.FromMessage(message, context.Body);
             prepared.Content = context.Body is null ? message.Content : null;
@@ -125,6 +131,7 @@ public partial class Session
         var headers = HeaderRules.Merge(options.Headers, Headers);
         HeaderRules.ValidateAll(options.Headers);
         HeaderRules.ValidateAll(headers);
+        CookieRules.ValidateRequestCookies(options.Cookies);
         var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
         var message = new HttpRequestMessage(new HttpMethod(method), uri) { Content = body.Content };
         var context = new RequestContext
@@ -146,6 +153,7 @@ public partial class Session
             Adapters = adapters,
             JsonOptions = JsonSerializerOptions,
             Body = body.Bytes,
+            BodyStream = options.Data?.Stream,
         };
         message.Options.Set(RequestContext.Key, context);
         return (message, context);
@@ -165,7 +173,9 @@ public partial class Session
             throw;
         }
 
-        var response = new Response(httpResponse, context.Body, Stopwatch.GetElapsedTime(started), context.JsonOptions);
+        // The stages built the Response per hop (history, cookies, hooks); a chain without them still gets one.
+        var response = HopState.FindResponse(message)
+            ?? new Response(httpResponse, context.Body, Stopwatch.GetElapsedTime(started), context.JsonOptions);
         if (!context.Stream)
         {
             try

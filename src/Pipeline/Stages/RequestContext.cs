@@ -45,6 +45,9 @@ internal sealed class RequestContext
 
     public required JsonSerializerOptions JsonOptions { get; init; }
 
-    /// <summary>Gets the body bytes, when known, for <see cref="Response.Request"/>.</summary>
+    /// <summary>Gets the body bytes, when known: shown in <see cref="Response.Request"/> and replayed on 307/308.</summary>
     public byte[]? Body { get; init; }
+
+    /// <summary>Gets the caller's body stream, when the body is one, so a redirect knows whether it can rewind it.</summary>
+    public Stream? BodyStream { get; init; }
 }
