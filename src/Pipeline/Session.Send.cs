@@ -138,7 +138,8 @@ public partial class Session
         {
             Headers = headers,
             Params = MergeRules.MergeSetting(options.Params, Params),
-            Auth = ResolveAuth(options.Auth, prepared),
+            Auth = ResolveAuth(options.Auth, prepared, uri, headers),
+            AuthDisabled = ReferenceEquals(options.Auth, Auth.None),
             Cookies = Cookies,
             RequestCookies = options.Cookies,
             Hooks = MergeRules.MergeHooks(options.Hooks, Hooks),
@@ -198,8 +199,11 @@ public partial class Session
         return response;
     }
 
-    /// <summary>requests' auth precedence: request auth &gt; session auth &gt; URL credentials; <see cref="Auth.None"/> turns all of it off.</summary>
-    private Auth? ResolveAuth(Auth? requestAuth, PreparedUrl url)
+    /// <summary>
+    /// requests' auth precedence: request auth &gt; session auth &gt; netrc &gt; URL credentials; <see cref="Auth.None"/>
+    /// turns all of it off, and a hand-set Authorization header wins over netrc (a departure from requests).
+    /// </summary>
+    private Auth? ResolveAuth(Auth? requestAuth, PreparedUrl url, Uri uri, HeaderMap headers)
     {
         if (ReferenceEquals(requestAuth, Auth.None))
         {
@@ -210,6 +214,11 @@ public partial class Session
         if (ReferenceEquals(auth, Auth.None))
         {
             return null;
+        }
+
+        if (auth is null && TrustEnv && !headers.ContainsKey("Authorization") && NetrcRules.GetNetrcAuth(uri) is { } netrc)
+        {
+            return netrc;
         }
 
         if (auth is null && url.User is not null)

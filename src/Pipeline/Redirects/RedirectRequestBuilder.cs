@@ -51,7 +51,8 @@ internal static class RedirectRequestBuilder
 
         foreach (var option in previous.Options)
         {
-            if (option.Key != HopState.ResponseKey.Key)
+            // Per-hop state (the hop's response, its netrc override, its auth challenges) stays with that hop.
+            if (option.Key != HopState.ResponseKey.Key && option.Key != HopState.AuthOverrideKey.Key && option.Key != AuthRetry.HistoryKey.Key)
             {
                 ((IDictionary<string, object?>)next.Options)[option.Key] = option.Value;
             }
@@ -60,6 +61,12 @@ internal static class RedirectRequestBuilder
         if (stripAuth)
         {
             next.Options.Set(HopState.AuthStrippedKey, true);
+
+            // requests' rebuild_auth: with trust_env, the new host's netrc entry applies.
+            if (context is { TrustEnv: true, AuthDisabled: false } && NetrcRules.GetNetrcAuth(uri) is { } netrc)
+            {
+                next.Options.Set(HopState.AuthOverrideKey, netrc);
+            }
         }
 
         return next;

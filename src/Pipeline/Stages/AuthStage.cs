@@ -20,7 +20,7 @@ internal sealed class AuthStage : DelegatingHandler
         // After a redirect to another host, scheme or port the credentials stay off (requests' rebuild_auth).
         if (HopState.IsAuthStripped(request))
         {
-            auth = null;
+            auth = request.Options.TryGetValue(HopState.AuthOverrideKey, out var netrc) ? netrc : null;
         }
 
         return auth is null ? base.SendAsync(request, cancellationToken) : auth.SendAsync(request, _next, cancellationToken);

@@ -30,28 +30,34 @@ internal sealed class CookieStage : DelegatingHandler
 
         var message = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var response = HopState.FindResponse(request);
-        var setCookies = response?.SetCookieHeaders
-            ?? (message.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? [.. values] : []);
-        if (setCookies.Count > 0)
+        if (response is null)
         {
-            var own = new CookieJar();
-            var origin = response?.RequestUri ?? uri;
-            foreach (var setCookie in setCookies)
-            {
-                if (CookieRules.ParseSetCookie(setCookie, origin, now) is { } entry)
-                {
-                    context.Cookies.Store(entry);
-                    own.Store(entry);
-                }
-            }
+            Extract(message.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? [.. values] : [], uri, context.Cookies, null, now);
+            return message;
+        }
 
-            if (response is not null)
+        // Cookies of an auth challenge answered within this hop (a digest 401) reach the session jar too.
+        foreach (var earlier in response.History)
+        {
+            earlier.Cookies = Extract(earlier.SetCookieHeaders, earlier.RequestUri ?? uri, context.Cookies, new CookieJar(), now)!;
+        }
+
+        response.Cookies = Extract(response.SetCookieHeaders, response.RequestUri ?? uri, context.Cookies, new CookieJar(), now)!;
+        return message;
+    }
+
+    private static CookieJar? Extract(IReadOnlyList<string> setCookies, Uri origin, CookieJar session, CookieJar? own, DateTime now)
+    {
+        foreach (var setCookie in setCookies)
+        {
+            if (CookieRules.ParseSetCookie(setCookie, origin, now) is { } entry)
             {
-                response.Cookies = own;
+                session.Store(entry);
+                own?.Store(entry);
             }
         }
 
-        return message;
+        return own;
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -24,6 +24,20 @@ internal sealed class HooksStage : DelegatingHandler
             await response.BufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // An auth scheme that answered a 401 left it for the history, as requests' handle_401 does.
+        if (message.RequestMessage.Options.TryGetValue(AuthRetry.HistoryKey, out var challenges))
+        {
+            var history = new List<Response>(challenges.Count);
+            foreach (var challenge in challenges)
+            {
+                var earlier = new Response(challenge, null, TimeSpan.Zero, context.JsonOptions) { History = [.. history] };
+                await earlier.BufferAsync(cancellationToken).ConfigureAwait(false);
+                history.Add(earlier);
+            }
+
+            response.History = history;
+        }
+
         foreach (var hook in context.Hooks.Response)
         {
             response = await hook(response, cancellationToken).ConfigureAwait(false) ?? response;

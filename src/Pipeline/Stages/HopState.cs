@@ -11,6 +11,9 @@ internal static class HopState
 
     public static readonly HttpRequestOptionsKey<bool> AuthStrippedKey = new("Pipeline.AuthStripped");
 
+    /// <summary>Credentials for this hop only, replacing the request's auth (netrc for a redirect's new host).</summary>
+    public static readonly HttpRequestOptionsKey<Auth> AuthOverrideKey = new("Pipeline.AuthOverride");
+
     public static Response? FindResponse(HttpRequestMessage request) =>
         request.Options.TryGetValue(ResponseKey, out var response) ? response : null;
 

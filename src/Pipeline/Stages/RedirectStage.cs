@@ -66,7 +66,12 @@ internal sealed class RedirectStage : DelegatingHandler
 
         if (HopState.FindResponse(hop) is { } final)
         {
-            final.History = history.ToArray();
+            // requests replaces a response's history only when redirects happened (an auth 401 may be there).
+            if (history.Count > 0)
+            {
+                final.History = history.ToArray();
+            }
+
             request.Options.Set(HopState.ResponseKey, final);
         }
 

@@ -19,6 +19,9 @@ internal sealed class RequestContext
     /// <summary>Gets the auth in effect (request &gt; session &gt; URL credentials), or null for none.</summary>
     public Auth? Auth { get; init; }
 
+    /// <summary>Gets a value indicating whether the request asked for no auth at all (<see cref="Pipeline.Auth.None"/>), netrc included.</summary>
+    public bool AuthDisabled { get; init; }
+
     public required CookieJar Cookies { get; init; }
 
     public IDictionary<string, string>? RequestCookies { get; init; }
