@@ -9,6 +9,10 @@ public sealed partial class CookieJar
 {
     private const string HttpOnlyPrefix = "#HttpOnly_";
 
+    // The range DateTimeOffset.FromUnixTimeSeconds accepts (years 0001 to 9999).
+    private const long MinUnixSeconds = -62_135_596_800;
+    private const long MaxUnixSeconds = 253_402_300_799;
+
     /// <summary>Writes the jar's cookies to a file, session-only cookies included.</summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="format">The file format.</param>
@@ -114,7 +118,7 @@ public sealed partial class CookieJar
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
-            if (string.IsNullOrEmpty(record.Name) || record.Value is null)
+            if (record is null || string.IsNullOrEmpty(record.Name) || record.Value is null)
             {
                 throw new InvalidDataException($"cookie #{i + 1} has no name or no value.");
             }
@@ -169,7 +173,8 @@ public sealed partial class CookieJar
                 throw new InvalidDataException($"line {i + 1}: expected 7 tab-separated fields, found {fields.Length}.");
             }
 
-            if (!long.TryParse(fields[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var expires))
+            if (!long.TryParse(fields[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var expires)
+                || expires < MinUnixSeconds || expires > MaxUnixSeconds)
             {
                 throw new InvalidDataException($"line {i + 1}: the expiry '{fields[4]}' is not a Unix time.");
             }

@@ -55,24 +55,26 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
         set => Set(name, value);
     }
 
-    /// <summary>Sets a cookie, replacing one of the same name, domain and path; a <see langword="null"/> value deletes it.</summary>
+    /// <summary>
+    /// Sets a cookie, replacing one of the same name, domain and path; a <see langword="null"/> value deletes the cookies
+    /// of that name, narrowed by <paramref name="domain"/> and <paramref name="path"/> when given (requests' <c>remove_cookie_by_name</c>).
+    /// </summary>
     /// <param name="name">The cookie name.</param>
     /// <param name="value">The value, or <see langword="null"/> to delete.</param>
-    /// <param name="domain">The domain: <see langword="null"/> for every host (requests' <c>create_cookie</c>), <c>".example.com"</c> for a domain and its subdomains, <c>"example.com"</c> for that host only.</param>
-    /// <param name="path">The path; <c>/</c> when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">The name is empty or the name or value contains CR, LF or <c>;</c>.</exception>
+    /// <param name="domain">The domain: <see langword="null"/> for every host (requests' <c>create_cookie</c>), <c>".example.com"</c> for a domain and its subdomains, <c>"example.com"</c> for that host only. When deleting, <see langword="null"/> means any domain.</param>
+    /// <param name="path">The path; <c>/</c> when <see langword="null"/>. When deleting, <see langword="null"/> means any path.</param>
+    /// <exception cref="ArgumentException">The name is empty, starts with <c>$</c> or contains CR, LF, <c>;</c>, <c>=</c>, <c>,</c> or whitespace, or the value contains CR, LF or <c>;</c>.</exception>
     public void Set(string name, string? value, string? domain = null, string? path = null)
     {
         CookieRules.ValidateNameAndValue(name, value);
-        domain = (domain ?? string.Empty).ToLowerInvariant();
-        path ??= "/";
         if (value is null)
         {
+            // requests' set(name, None) passes domain=None and path=None on: every domain and path.
             Remove(name, domain, path);
             return;
         }
 
-        Store(new CookieEntry(new Cookie(name, value, path, domain), SameSite: null));
+        Store(new CookieEntry(new Cookie(name, value, path ?? "/", (domain ?? string.Empty).ToLowerInvariant()), SameSite: null));
     }
 
     /// <summary>Adds a cookie, replacing one with the same name, domain and path.</summary>

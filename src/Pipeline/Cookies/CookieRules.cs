@@ -25,9 +25,11 @@ internal static class CookieRules
     public static void ValidateNameAndValue(string name, string? value)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (name.AsSpan().IndexOfAny("\r\n;=") >= 0 || name.AsSpan().IndexOfAny(" \t,") >= 0)
+
+        // System.Net.Cookie refuses a leading '$' (RFC 2965 attribute names) with a CookieException; refuse it here first.
+        if (name.AsSpan().IndexOfAny("\r\n;=") >= 0 || name.AsSpan().IndexOfAny(" \t,") >= 0 || name[0] == '$')
         {
-            throw new ArgumentException($"Invalid cookie name '{Escape(name)}': CR, LF, ';', '=', ',' and whitespace are not allowed.", nameof(name));
+            throw new ArgumentException($"Invalid cookie name '{Escape(name)}': CR, LF, ';', '=', ',', whitespace and a leading '$' are not allowed.", nameof(name));
         }
 
         if (value is not null && value.AsSpan().IndexOfAny("\r\n;") >= 0)
@@ -54,7 +56,9 @@ internal static class CookieRules
 
         var name = pair[..equals].Trim();
         var value = pair[(equals + 1)..].Trim();
-        if (name.Length == 0 || name.AsSpan().IndexOfAny("\r\n\t ,") >= 0 || value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+
+        // Names System.Net.Cookie cannot hold (whitespace, ',', a leading '$') are ignored rather than failing the response.
+        if (name.Length == 0 || name.AsSpan().IndexOfAny("\r\n\t ,") >= 0 || name[0] == '$' || value.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
             return null;
         }
@@ -221,9 +225,10 @@ internal static class CookieRules
         var builder = new StringBuilder();
         if (matches is not null)
         {
-            // Longer paths first; List.Sort is not stable, so ties keep creation order through the timestamp.
-            matches.Sort((a, b) => b.Path.Length != a.Path.Length ? b.Path.Length.CompareTo(a.Path.Length) : a.TimeStamp.CompareTo(b.TimeStamp));
-            foreach (var cookie in matches)
+            // Longer paths first, ties in jar order (a stable sort): the jar keeps creation order and a replaced cookie
+            // keeps its place, as §5.3 step 11.3 keeps the old creation-time. Cookie.TimeStamp would not: it is the
+            // replacement's own time, and equal for cookies created in the same tick.
+            foreach (var cookie in matches.OrderByDescending(c => c.Path.Length))
             {
                 Append(builder, cookie.Name, cookie.Value);
             }
@@ -276,7 +281,8 @@ internal static class CookieRules
 
     private static DateTime? ParseDate(string value)
     {
-        if (DateTime.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var exact))
+        // AllowWhiteSpaces: asctime pads a one-digit day with a space ("Sun Jun  9 10:18:14 2030").
+        if (DateTime.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var exact))
         {
             return exact;
         }

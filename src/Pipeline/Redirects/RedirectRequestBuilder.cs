@@ -5,12 +5,16 @@ namespace Pipeline;
 /// <summary>Builds the next hop's request message from the one that was redirected (the body of <c>resolve_redirects</c>).</summary>
 internal static class RedirectRequestBuilder
 {
-    public static HttpRequestMessage Build(HttpRequestMessage previous, HttpStatusCode status, string location, RequestContext? context)
+    /// <summary>
+    /// Builds the next hop. With <paramref name="follow"/> false the request only becomes <see cref="Response.Next"/>:
+    /// as with requests' <c>yield_requests</c>, its URL needs no adapter and the body is not replayed.
+    /// </summary>
+    public static HttpRequestMessage Build(HttpRequestMessage previous, HttpStatusCode status, string location, RequestContext? context, bool follow = true)
     {
         var previousUri = previous.RequestUri!;
         var url = RedirectRules.ResolveLocation(previousUri, location);
         var entries = context?.Adapters;
-        if (entries is not null ? AdapterMap.Find(entries, url) is null : !IsHttp(url))
+        if (follow && (entries is not null ? AdapterMap.Find(entries, url) is null : !IsHttp(url)))
         {
             throw new InvalidSchemaException($"No connection adapters were found for '{Redaction.RedactUrl(url)}'");
         }
@@ -46,7 +50,7 @@ internal static class RedirectRequestBuilder
 
         if (RedirectRules.KeepsBody(status) && previous.Content is not null)
         {
-            next.Content = ReplayBody(previous.Content, context);
+            next.Content = follow ? ReplayBody(previous.Content, context) : previous.Content;
         }
 
         foreach (var option in previous.Options)

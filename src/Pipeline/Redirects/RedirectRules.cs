@@ -8,9 +8,12 @@ internal static class RedirectRules
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>requests' <c>get_redirect_target</c>: a Location header and a status of 301, 302, 303, 307 or 308.</summary>
+    /// <summary>
+    /// requests' <c>get_redirect_target</c>: a Location header and a status of 301, 302, 303, 307 or 308. An empty
+    /// Location is no target, since <c>resolve_redirects</c> loops only <c>while url</c>.
+    /// </summary>
     public static string? GetRedirectTarget(HttpStatusCode status, string? location) =>
-        location is not null && IsRedirectStatus(status) ? FixLatin1(location) : null;
+        !string.IsNullOrEmpty(location) && IsRedirectStatus(status) ? FixLatin1(location) : null;
 
     public static bool IsRedirectStatus(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
 
@@ -57,9 +60,11 @@ internal static class RedirectRules
             location = previous.Scheme + ":" + location;
         }
 
-        if (!location.Contains('#', StringComparison.Ordinal) && previous.Fragment.Length > 1)
+        // urlparse gives "/b#" an empty fragment too, so requests replaces it with the previous one.
+        var hash = location.IndexOf('#', StringComparison.Ordinal);
+        if ((hash < 0 || hash == location.Length - 1) && previous.Fragment.Length > 1)
         {
-            location += previous.Fragment;
+            location = (hash < 0 ? location : location[..hash]) + previous.Fragment;
         }
 
         var requoted = UrlRules.RequoteUri(location);

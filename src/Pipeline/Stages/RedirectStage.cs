@@ -19,6 +19,9 @@ internal sealed class RedirectStage : DelegatingHandler
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var maxRedirects = context?.MaxRedirects ?? _defaultMaxRedirects;
         var history = new List<Response>();
+
+        // Counted apart from history: without a RequestContext no Response is recorded, and the limit must still hold.
+        var redirects = 0;
         var hop = request;
         var message = await base.SendAsync(hop, cancellationToken).ConfigureAwait(false);
         while (true)
@@ -31,7 +34,7 @@ internal sealed class RedirectStage : DelegatingHandler
                 break;
             }
 
-            var next = RedirectRequestBuilder.Build(hop, status, target, context);
+            var next = RedirectRequestBuilder.Build(hop, status, target, context, follow: context is not { AllowRedirects: false });
             if (context is { AllowRedirects: false })
             {
                 if (response is not null)
@@ -47,12 +50,13 @@ internal sealed class RedirectStage : DelegatingHandler
                 response.History = history.ToArray();
             }
 
-            if (history.Count >= maxRedirects)
+            if (redirects >= maxRedirects)
             {
                 message.Dispose();
                 throw new TooManyRedirectsException($"Exceeded {maxRedirects} redirects.", null, response?.Request, response);
             }
 
+            redirects++;
             if (response is not null)
             {
                 history.Add(response);
