@@ -172,6 +172,19 @@ public sealed class LoopbackApp : IAsyncDisposable
             await EchoAsync(c);
         });
 
+        // Digest auth (RFC 7616) with switches a test can see: qop "auth" or "none", any algorithm, a Set-Cookie on the
+        // challenge (?cookie=1), and a nonce that is rotated after each success so the next pre-emptive try is stale (?rotate=1).
+        app.Map("/digest-auth/{qop}/{user}/{passwd}/{algorithm}", (HttpContext c, string qop, string user, string passwd, string algorithm) =>
+            DigestEndpoint.Handle(c, qop, user, passwd, algorithm));
+
+        // A bearer endpoint whose valid token is given by ?token=; anything else is 401.
+        app.Map("/bearer-check", (HttpContext c, string token) =>
+        {
+            var sent = c.Request.Headers.Authorization.ToString();
+            c.Response.StatusCode = sent == "Bearer " + token ? 200 : 401;
+            return Results.Json(new { authorization = sent }).ExecuteAsync(c);
+        });
+
         app.MapGet("/cookies/set", (HttpContext c) =>
         {
             foreach (var (key, value) in c.Request.Query)
