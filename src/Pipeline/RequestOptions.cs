@@ -37,6 +37,14 @@ public sealed class RequestOptions
     /// <summary>Gets or sets whether redirects are followed; <see langword="null"/> follows them except for HEAD, as requests.</summary>
     public bool? AllowRedirects { get; set; }
 
+    /// <summary>Gets or sets the most redirects this request follows, overriding <see cref="Session.MaxRedirects"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int? MaxRedirects
+    {
+        get;
+        set => field = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxRedirects cannot be negative.");
+    }
+
     /// <summary>Gets or sets proxies merged over the session's.</summary>
     public ProxyMap? Proxies { get; set; }
 

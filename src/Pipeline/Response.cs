@@ -37,7 +37,14 @@ public sealed class Response : IDisposable
         Url = message.RequestMessage?.RequestUri?.OriginalString ?? string.Empty;
         Elapsed = elapsed;
         Headers = ReadHeaders(message);
+        RequestUri = message.RequestMessage?.RequestUri;
+        SetCookieHeaders = message.Headers.NonValidated.TryGetValues("Set-Cookie", out var setCookies) ? [.. setCookies] : [];
     }
+
+    internal Uri? RequestUri { get; }
+
+    /// <summary>Gets each Set-Cookie header as received, one entry per header (requests reads them one by one too).</summary>
+    internal IReadOnlyList<string> SetCookieHeaders { get; }
 
     /// <summary>Gets the status code.</summary>
     public HttpStatusCode StatusCode { get; }
@@ -254,7 +261,12 @@ public sealed class Response : IDisposable
 
     internal async Task BufferAsync(CancellationToken cancellationToken)
     {
-        var message = _message!;
+        if (_content is not null || _message is null)
+        {
+            return;
+        }
+
+        var message = _message;
         try
         {
             _content = await BodyReader.ReadAllAsync(message.Content, this, cancellationToken).ConfigureAwait(false);

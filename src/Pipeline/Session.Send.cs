@@ -53,6 +53,12 @@ public partial class Session
             }
 
             HeaderRules.Apply(message, context.Headers!, overwrite: true);
+            if (!message.Headers.Contains("Cookie")
+                && CookieRules.BuildCookieHeader(Cookies, context.RequestCookies, message.RequestUri!, DateTime.UtcNow) is { } cookie)
+            {
+                message.Headers.TryAddWithoutValidation("Cookie", cookie);
+            }
+
             context.Auth?.Apply(message);
             var prepared = PreparedRequest.FromMessage(message, context.Body);
             prepared.Content = context.Body is null ? message.Content : null;
@@ -97,7 +103,7 @@ public partial class Session
             Stream = options.Stream ?? Stream,
             Timeout = options.Timeout ?? Timeout,
             AllowRedirects = options.AllowRedirects ?? true,
-            MaxRedirects = MaxRedirects,
+            MaxRedirects = options.MaxRedirects ?? MaxRedirects,
             TrustEnv = TrustEnv,
             Adapters = adapters,
             JsonOptions = JsonSerializerOptions,
@@ -125,13 +131,15 @@ public partial class Session
         var headers = HeaderRules.Merge(options.Headers, Headers);
         HeaderRules.ValidateAll(options.Headers);
         HeaderRules.ValidateAll(headers);
+        CookieRules.ValidateRequestCookies(options.Cookies);
         var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
         var message = new HttpRequestMessage(new HttpMethod(method), uri) { Content = body.Content };
         var context = new RequestContext
         {
             Headers = headers,
             Params = MergeRules.MergeSetting(options.Params, Params),
-            Auth = ResolveAuth(options.Auth, prepared),
+            Auth = ResolveAuth(options.Auth, prepared, uri, headers),
+            AuthDisabled = ReferenceEquals(options.Auth, Auth.None),
             Cookies = Cookies,
             RequestCookies = options.Cookies,
             Hooks = MergeRules.MergeHooks(options.Hooks, Hooks),
@@ -141,11 +149,12 @@ public partial class Session
             Stream = options.Stream ?? Stream,
             Timeout = options.Timeout ?? Timeout,
             AllowRedirects = options.AllowRedirects ?? defaultAllowRedirects,
-            MaxRedirects = MaxRedirects,
+            MaxRedirects = options.MaxRedirects ?? MaxRedirects,
             TrustEnv = TrustEnv,
             Adapters = adapters,
             JsonOptions = JsonSerializerOptions,
             Body = body.Bytes,
+            BodyStream = options.Data?.Stream,
         };
         message.Options.Set(RequestContext.Key, context);
         return (message, context);
@@ -165,7 +174,9 @@ public partial class Session
             throw;
         }
 
-        var response = new Response(httpResponse, context.Body, Stopwatch.GetElapsedTime(started), context.JsonOptions);
+        // The stages built the Response per hop (history, cookies, hooks); a chain without them still gets one.
+        var response = HopState.FindResponse(message)
+            ?? new Response(httpResponse, context.Body, Stopwatch.GetElapsedTime(started), context.JsonOptions);
         if (!context.Stream)
         {
             try
@@ -188,8 +199,11 @@ public partial class Session
         return response;
     }
 
-    /// <summary>requests' auth precedence: request auth &gt; session auth &gt; URL credentials; <see cref="Auth.None"/> turns all of it off.</summary>
-    private Auth? ResolveAuth(Auth? requestAuth, PreparedUrl url)
+    /// <summary>
+    /// requests' auth precedence: request auth &gt; session auth &gt; netrc &gt; URL credentials; <see cref="Auth.None"/>
+    /// turns all of it off, and a hand-set Authorization header wins over netrc (a departure from requests).
+    /// </summary>
+    private Auth? ResolveAuth(Auth? requestAuth, PreparedUrl url, Uri uri, HeaderMap headers)
     {
         if (ReferenceEquals(requestAuth, Auth.None))
         {
@@ -200,6 +214,11 @@ public partial class Session
         if (ReferenceEquals(auth, Auth.None))
         {
             return null;
+        }
+
+        if (auth is null && TrustEnv && !headers.ContainsKey("Authorization") && NetrcRules.GetNetrcAuth(uri) is { } netrc)
+        {
+            return netrc;
         }
 
         if (auth is null && url.User is not null)

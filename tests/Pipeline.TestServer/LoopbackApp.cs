@@ -136,6 +136,55 @@ public sealed class LoopbackApp : IAsyncDisposable
             return Task.CompletedTask;
         });
 
+        // /redirect/3 -> /redirect/2 -> /redirect/1 -> /get, with 302s (httpbin's shape).
+        app.Map("/redirect/{n:int}", (HttpContext c, int n) =>
+        {
+            c.Response.StatusCode = 302;
+            c.Response.Headers.Location = n <= 1 ? "/get" : $"/redirect/{n - 1}";
+            return Task.CompletedTask;
+        });
+
+        // Any method: answers with the given status and Location, and optional Set-Cookie headers (repeatable).
+        app.Map("/redirect-with", (HttpContext c) =>
+        {
+            c.Response.StatusCode = int.Parse(c.Request.Query["status"].FirstOrDefault() ?? "302", System.Globalization.CultureInfo.InvariantCulture);
+            if (c.Request.Query["to"].FirstOrDefault() is { } to)
+            {
+                c.Response.Headers.Location = to;
+            }
+
+            foreach (var cookie in c.Request.Query["cookie"])
+            {
+                c.Response.Headers.Append("Set-Cookie", cookie);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        // Sets the raw Set-Cookie values given as ?h=... (repeatable) and echoes the request, for cookie-rule tests.
+        app.Map("/set-cookie/{**rest}", async (HttpContext c) =>
+        {
+            foreach (var header in c.Request.Query["h"])
+            {
+                c.Response.Headers.Append("Set-Cookie", header);
+            }
+
+            await EchoAsync(c);
+        });
+
+        // Digest auth (RFC 7616) with switches a test can see: qop "auth" or "none", any algorithm, a Set-Cookie on the
+        // challenge (?cookie=1), and a nonce that is rotated after each success so the next pre-emptive try is stale (?rotate=1).
+        app.Map("/digest-auth/{qop}/{user}/{passwd}/{algorithm}", (HttpContext c, string qop, string user, string passwd, string algorithm) =>
+            DigestEndpoint.Handle(c, qop, user, passwd, algorithm));
+
+        // A bearer endpoint whose valid token is given by ?token=; anything else is 401.
+        app.Map("/bearer-check", (HttpContext c, string token) =>
+        {
+            var sent = c.Request.Headers.Authorization.ToString();
+            c.Response.StatusCode = sent == "Bearer " + token ? 200 : 401;
+            return Results.Json(new { authorization = sent }).ExecuteAsync(c);
+        });
+
         app.MapGet("/cookies/set", (HttpContext c) =>
         {
             foreach (var (key, value) in c.Request.Query)

@@ -5,131 +5,212 @@ using System.Net;
 namespace Pipeline;
 
 /// <summary>
-/// Stores cookies with requests' dictionary behaviour over RFC 6265 identity (name, domain, path).
+/// Stores cookies with RFC 6265 matching and requests' dictionary behaviour (requests' <c>RequestsCookieJar</c>).
 /// </summary>
 /// <remarks>
-/// Safe for concurrent use: reads take a lock-free snapshot and writes replace it atomically.
-/// A cookie set with no domain (<c>jar.Set("name", "value")</c>) has an empty domain, which requests sends to every host.
+/// <para>
+/// A cookie's <see cref="Cookie.Domain"/> tells how it matches: <c>".example.com"</c> is a domain cookie (the host and
+/// its subdomains), <c>"example.com"</c> is host-only (that host alone), and an empty domain, what
+/// <c>jar.Set("name", "value")</c> creates, is sent to every host, as requests does.
+/// </para>
+/// <para>
+/// Safe for concurrent use by many requests: reads take a lock-free snapshot and writes swap it atomically, so no
+/// request waits for another.
+/// </para>
 /// </remarks>
-public sealed class CookieJar : IEnumerable<Cookie>
+public sealed partial class CookieJar : IEnumerable<Cookie>
 {
-    private readonly Lock _writeLock = new();
-    private ImmutableList<Cookie> _cookies = [];
+    private ImmutableList<CookieEntry> _entries = [];
 
-    /// <summary>Gets the number of cookies.</summary>
-    public int Count => Volatile.Read(ref _cookies).Count;
+    /// <summary>Initializes a new, empty instance of the <see cref="CookieJar"/> class.</summary>
+    public CookieJar()
+    {
+    }
+
+    /// <summary>Gets the number of cookies, expired ones excluded.</summary>
+    public int Count
+    {
+        get
+        {
+            var now = DateTime.UtcNow;
+            var count = 0;
+            foreach (var entry in Volatile.Read(ref _entries))
+            {
+                count += entry.IsExpired(now) ? 0 : 1;
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>Gets or sets the value of the only cookie with this name, whatever its domain and path.</summary>
     /// <param name="name">The cookie name.</param>
     /// <returns>The cookie value.</returns>
     /// <exception cref="KeyNotFoundException">No cookie has that name.</exception>
     /// <exception cref="CookieConflictException">Several cookies have that name (different domains or paths), as requests' <c>CookieConflictError</c>.</exception>
+    /// <exception cref="ArgumentException">The name or value contains CR, LF or <c>;</c>.</exception>
     public string this[string name]
     {
-        get => Get(name) ?? throw new KeyNotFoundException($"No cookie named '{name}'.");
+        get => Get(name) ?? throw new KeyNotFoundException($"name='{name}', domain=None, path=None");
         set => Set(name, value);
     }
 
-    /// <summary>Sets a cookie, replacing one of the same name, domain and path; a <see langword="null"/> value deletes it.</summary>
+    /// <summary>
+    /// Sets a cookie, replacing one of the same name, domain and path; a <see langword="null"/> value deletes the cookies
+    /// of that name, narrowed by <paramref name="domain"/> and <paramref name="path"/> when given (requests' <c>remove_cookie_by_name</c>).
+    /// </summary>
     /// <param name="name">The cookie name.</param>
-    /// <param name="value">
-    /// The value, or <see langword="null"/> to delete every cookie of that name, narrowed by <paramref name="domain"/> and
-    /// <paramref name="path"/> when they are given (requests' <c>remove_cookie_by_name</c>).
-    /// </param>
-    /// <param name="domain">The domain; <see langword="null"/> for every host, as requests' <c>create_cookie</c>.</param>
-    /// <param name="path">The path; <c>/</c> when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">The name or value contains CR, LF or <c>;</c>, or the name is empty.</exception>
+    /// <param name="value">The value, or <see langword="null"/> to delete.</param>
+    /// <param name="domain">The domain: <see langword="null"/> for every host (requests' <c>create_cookie</c>), <c>".example.com"</c> for a domain and its subdomains, <c>"example.com"</c> for that host only. When deleting, <see langword="null"/> means any domain.</param>
+    /// <param name="path">The path; <c>/</c> when <see langword="null"/>. When deleting, <see langword="null"/> means any path.</param>
+    /// <exception cref="ArgumentException">The name is empty, starts with <c>$</c> or contains CR, LF, <c>;</c>, <c>=</c>, <c>,</c> or whitespace, or the value contains CR, LF or <c>;</c>.</exception>
     public void Set(string name, string? value, string? domain = null, string? path = null)
     {
         CookieRules.ValidateNameAndValue(name, value);
         if (value is null)
         {
-            // requests' set(name, None) passes the given domain and path on unchanged: None matches any.
+            // requests' set(name, None) passes domain=None and path=None on: every domain and path.
             Remove(name, domain, path);
             return;
         }
 
-        Add(new Cookie(name, value, path ?? "/", domain ?? string.Empty));
+        Store(new CookieEntry(new Cookie(name, value, path ?? "/", (domain ?? string.Empty).ToLowerInvariant()), SameSite: null));
     }
 
     /// <summary>Adds a cookie, replacing one with the same name, domain and path.</summary>
-    /// <param name="cookie">The cookie.</param>
+    /// <param name="cookie">The cookie; an expired cookie removes the stored one instead.</param>
     /// <exception cref="ArgumentNullException"><paramref name="cookie"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The name or value contains CR, LF or <c>;</c>.</exception>
     public void Add(Cookie cookie)
     {
         ArgumentNullException.ThrowIfNull(cookie);
         CookieRules.ValidateNameAndValue(cookie.Name, cookie.Value);
-        lock (_writeLock)
-        {
-            var list = _cookies;
-            var index = list.FindIndex(c => CookieRules.SameIdentity(c, cookie));
-            _cookies = index < 0 ? list.Add(cookie) : list.SetItem(index, cookie);
-        }
+        Store(new CookieEntry(Copy(cookie), SameSite: null));
     }
 
-    /// <summary>Gets the value of a cookie by name, optionally narrowed by domain and path.</summary>
+    /// <summary>Gets the value of a cookie by name, optionally narrowed by domain and path (requests' <c>jar.get</c>).</summary>
     /// <param name="name">The cookie name.</param>
-    /// <param name="domain">The domain to match exactly, or <see langword="null"/> for any.</param>
+    /// <param name="domain">The domain to match exactly (a leading dot is ignored), or <see langword="null"/> for any.</param>
     /// <param name="path">The path to match exactly, or <see langword="null"/> for any.</param>
     /// <returns>The value, or <see langword="null"/> when no cookie matches.</returns>
     /// <exception cref="CookieConflictException">Several cookies match.</exception>
     public string? Get(string name, string? domain = null, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(name);
+        var now = DateTime.UtcNow;
         Cookie? found = null;
-        foreach (var cookie in Volatile.Read(ref _cookies))
+        foreach (var entry in Volatile.Read(ref _entries))
         {
-            if (cookie.Name == name
-                && (domain is null || string.Equals(cookie.Domain, domain, StringComparison.OrdinalIgnoreCase))
-                && (path is null || cookie.Path == path))
+            if (!entry.IsExpired(now) && entry.Matches(name, domain, path))
             {
                 if (found is not null)
                 {
-                    throw new CookieConflictException($"There are multiple cookies with name, '{name}'.");
+                    throw new CookieConflictException($"There are multiple cookies with name, '{name}'");
                 }
 
-                found = cookie;
+                found = entry.Cookie;
             }
         }
 
         return found?.Value;
     }
 
+    /// <summary>Gets the SameSite attribute a server set on a stored cookie.</summary>
+    /// <param name="cookie">A cookie enumerated from this jar.</param>
+    /// <returns><c>Strict</c>, <c>Lax</c>, <c>None</c>, or <see langword="null"/> when the server set none.</returns>
+    public string? GetSameSite(Cookie cookie)
+    {
+        ArgumentNullException.ThrowIfNull(cookie);
+        foreach (var entry in Volatile.Read(ref _entries))
+        {
+            if (ReferenceEquals(entry.Cookie, cookie) || CookieRules.SameIdentity(entry.Cookie, cookie))
+            {
+                return entry.SameSite;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Removes cookies by name, optionally narrowed by domain and path.</summary>
     /// <param name="name">The cookie name.</param>
-    /// <param name="domain">The domain to match exactly, or <see langword="null"/> for any.</param>
+    /// <param name="domain">The domain to match exactly (a leading dot is ignored), or <see langword="null"/> for any.</param>
     /// <param name="path">The path to match exactly, or <see langword="null"/> for any.</param>
     /// <returns><see langword="true"/> when a cookie was removed.</returns>
     public bool Remove(string name, string? domain = null, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        lock (_writeLock)
+        var removed = false;
+        ImmutableInterlocked.Update(ref _entries, list =>
         {
-            var before = _cookies;
-            _cookies = before.RemoveAll(c =>
-                c.Name == name
-                && (domain is null || string.Equals(c.Domain, domain, StringComparison.OrdinalIgnoreCase))
-                && (path is null || c.Path == path));
-            return _cookies.Count != before.Count;
-        }
+            var next = list.RemoveAll(e => e.Matches(name, domain, path));
+            removed = next.Count != list.Count;
+            return next;
+        });
+        return removed;
     }
 
     /// <summary>Removes every cookie.</summary>
-    public void Clear()
+    public void Clear() => Interlocked.Exchange(ref _entries, []);
+
+    /// <inheritdoc/>
+    public IEnumerator<Cookie> GetEnumerator()
     {
-        lock (_writeLock)
+        var now = DateTime.UtcNow;
+        foreach (var entry in Volatile.Read(ref _entries))
         {
-            _cookies = [];
+            if (!entry.IsExpired(now))
+            {
+                yield return entry.Cookie;
+            }
         }
     }
 
-    /// <inheritdoc/>
-    public IEnumerator<Cookie> GetEnumerator() => Volatile.Read(ref _cookies).GetEnumerator();
-
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Returns the cookie names and domains; values are never shown.</summary>
+    /// <summary>Returns the cookie names and where they apply; values are never shown.</summary>
     /// <returns>The description.</returns>
     public override string ToString() =>
-        "CookieJar[" + string.Join(", ", this.Select(c => $"{c.Name}=*** for {(c.Domain.Length == 0 ? "*" : c.Domain)}{c.Path}")) + "]";
+        "<CookieJar[" + string.Join(", ", this.Select(c => $"<Cookie {c.Name}=*** for {(c.Domain.Length == 0 ? "*" : c.Domain)}{c.Path}>")) + "]>";
+
+    /// <summary>Stores a cookie a server set (RFC 6265 §5.3): replaces the same identity, and an expired one deletes it.</summary>
+    internal void Store(CookieEntry entry)
+    {
+        var expired = entry.IsExpired(DateTime.UtcNow);
+        ImmutableInterlocked.Update(ref _entries, list =>
+        {
+            var index = list.FindIndex(e => CookieRules.SameIdentity(e.Cookie, entry.Cookie));
+            if (expired)
+            {
+                return index < 0 ? list : list.RemoveAt(index);
+            }
+
+            return index < 0 ? list.Add(entry) : list.SetItem(index, entry);
+        });
+    }
+
+    /// <summary>Replaces every cookie at once (a load from a file).</summary>
+    internal void ReplaceAll(IEnumerable<CookieEntry> entries) => Interlocked.Exchange(ref _entries, [.. entries]);
+
+    internal ImmutableList<CookieEntry> Snapshot => Volatile.Read(ref _entries);
+
+    private static Cookie Copy(Cookie cookie) => new(cookie.Name, cookie.Value, string.IsNullOrEmpty(cookie.Path) ? "/" : cookie.Path, cookie.Domain.ToLowerInvariant())
+    {
+        Secure = cookie.Secure,
+        HttpOnly = cookie.HttpOnly,
+        Expires = cookie.Expires,
+        Expired = cookie.Expired,
+    };
+}
+
+/// <summary>A stored cookie with the attributes <see cref="Cookie"/> has no place for.</summary>
+internal sealed record CookieEntry(Cookie Cookie, string? SameSite)
+{
+    public bool IsExpired(DateTime utcNow) =>
+        Cookie.Expired || (Cookie.Expires != DateTime.MinValue && Cookie.Expires.ToUniversalTime() <= utcNow);
+
+    public bool Matches(string name, string? domain, string? path) =>
+        Cookie.Name == name
+        && (domain is null || string.Equals(Cookie.Domain.TrimStart('.'), domain.TrimStart('.'), StringComparison.OrdinalIgnoreCase))
+        && (path is null || Cookie.Path == path);
 }

@@ -16,6 +16,13 @@ internal sealed class AuthStage : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var auth = request.Options.TryGetValue(RequestContext.Key, out var context) ? context.Auth : _defaults;
+
+        // After a redirect to another host, scheme or port the credentials stay off (requests' rebuild_auth).
+        if (HopState.IsAuthStripped(request))
+        {
+            auth = request.Options.TryGetValue(HopState.AuthOverrideKey, out var netrc) ? netrc : null;
+        }
+
         return auth is null ? base.SendAsync(request, cancellationToken) : auth.SendAsync(request, _next, cancellationToken);
     }
 

@@ -19,6 +19,9 @@ internal sealed class RequestContext
     /// <summary>Gets the auth in effect (request &gt; session &gt; URL credentials), or null for none.</summary>
     public Auth? Auth { get; init; }
 
+    /// <summary>Gets a value indicating whether the request asked for no auth at all (<see cref="Pipeline.Auth.None"/>), netrc included.</summary>
+    public bool AuthDisabled { get; init; }
+
     public required CookieJar Cookies { get; init; }
 
     public IDictionary<string, string>? RequestCookies { get; init; }
@@ -45,6 +48,9 @@ internal sealed class RequestContext
 
     public required JsonSerializerOptions JsonOptions { get; init; }
 
-    /// <summary>Gets the body bytes, when known, for <see cref="Response.Request"/>.</summary>
+    /// <summary>Gets the body bytes, when known: shown in <see cref="Response.Request"/> and replayed on 307/308.</summary>
     public byte[]? Body { get; init; }
+
+    /// <summary>Gets the caller's body stream, when the body is one, so a redirect knows whether it can rewind it.</summary>
+    public Stream? BodyStream { get; init; }
 }

@@ -2,7 +2,7 @@ namespace Pipeline;
 
 /// <summary>
 /// The one place that knows the stage order. <c>new Session()</c> links these stages itself; a named session gets
-/// the same list from IHttpClientFactory. Later stages (redirects, cookies, hooks, retry, proxy) take their places here.
+/// the same list from IHttpClientFactory. Later stages (retry, proxy) take their places here.
 /// </summary>
 internal static class StageChain
 {
@@ -15,6 +15,9 @@ internal static class StageChain
         {
             new ParamsStage(defaults?.Params),
             new HeadersStage(defaults?.Headers),
+            new RedirectStage(defaults?.MaxRedirects ?? 30),
+            new CookieStage(),
+            new HooksStage(),
             new AuthStage(defaults?.Auth),
         };
         stages.AddRange(userStages);

@@ -13,11 +13,17 @@ public sealed class RawHttpServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private readonly string _response;
+    private readonly Func<RawRequest, string> _respond;
 
     public RawHttpServer(string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+        : this(_ => response)
     {
-        _response = response;
+    }
+
+    /// <param name="respond">Returns the raw response for a request; characters are sent as ISO-8859-1 bytes.</param>
+    public RawHttpServer(Func<RawRequest, string> respond)
+    {
+        _respond = respond;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _loop = Task.Run(AcceptLoopAsync);
@@ -58,12 +64,13 @@ public sealed class RawHttpServer : IAsyncDisposable
             var length = headers.Where(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h.Value)).FirstOrDefault();
             var body = chunked ? await ReadChunkedAsync(stream) : await ReadExactAsync(stream, length);
 
+            var request = new RawRequest(lines[0], headers, body);
             lock (Requests)
             {
-                Requests.Add(new RawRequest(lines[0], headers, body));
+                Requests.Add(request);
             }
 
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(_response), _stop.Token);
+            await stream.WriteAsync(Encoding.Latin1.GetBytes(_respond(request)), _stop.Token);
         }
     }
 
@@ -143,6 +150,16 @@ public sealed class RawHttpServer : IAsyncDisposable
 
 public sealed record RawRequest(string RequestLine, List<KeyValuePair<string, string>> Headers, byte[] Body)
 {
+    public string Method => RequestLine.Split(' ')[0];
+
+    public string Target => RequestLine.Split(' ')[1];
+
+    public static string Redirect(int status, string location, string extraHeaders = "") =>
+        $"HTTP/1.1 {status} Redirect\r\nLocation: {location}\r\n{extraHeaders}Content-Length: 0\r\nConnection: close\r\n\r\n";
+
+    public static string Ok(string body = "ok") =>
+        $"HTTP/1.1 200 OK\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+
     public string? Header(string name) =>
         Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
 }

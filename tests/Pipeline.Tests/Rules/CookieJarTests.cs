@@ -101,7 +101,7 @@ public sealed class CookieJarTests
 
         var exception = Assert.Throws<CookieConflictException>(() => jar["a"]);
 
-        Assert.Equal("There are multiple cookies with name, 'a'.", exception.Message);
+        Assert.Equal("There are multiple cookies with name, 'a'", exception.Message);
     }
 
     [Fact]

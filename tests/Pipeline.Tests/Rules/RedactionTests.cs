@@ -98,6 +98,7 @@ public sealed class RedactionTests
 
         var text = jar.ToString();
 
-        Assert.Equal("CookieJar[sid=*** for */, pref=*** for example.com/app]", text);
+        Assert.Equal("<CookieJar[<Cookie sid=*** for */>, <Cookie pref=*** for example.com/app>]>", text);
+        Assert.DoesNotContain("secret-value", text);
     }
 }

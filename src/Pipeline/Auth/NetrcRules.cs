@@ -1,0 +1,172 @@
+namespace Pipeline;
+
+/// <summary>requests' <c>get_netrc_auth</c>: <c>$NETRC</c>, else <c>~/.netrc</c> or <c>~/_netrc</c>; the host's entry or <c>default</c>; the port is ignored.</summary>
+internal static class NetrcRules
+{
+    /// <summary>Returns the credentials for a host, or null. Unreadable or malformed files are ignored, as requests does.</summary>
+    public static BasicAuth? GetNetrcAuth(Uri url)
+    {
+        if (string.IsNullOrEmpty(url.Host) || FindFile() is not { } path)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Lookup(File.ReadAllText(path), url.IdnHost);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Finds the machine entry for <paramref name="host"/> or the default entry; login (or account) and password.</summary>
+    public static BasicAuth? Lookup(string text, string host)
+    {
+        var tokens = Tokenize(text);
+        (string? Login, string? Account, string? Password)? match = null;
+        (string? Login, string? Account, string? Password)? fallback = null;
+        var i = 0;
+        while (i < tokens.Count)
+        {
+            var token = tokens[i++];
+            if (token == "macdef")
+            {
+                // A macro runs to the next blank line; its body was dropped by Tokenize.
+                i++;
+                continue;
+            }
+
+            if (token != "machine" && token != "default")
+            {
+                continue;
+            }
+
+            var isDefault = token == "default";
+            var machine = isDefault ? null : (i < tokens.Count ? tokens[i++] : null);
+            string? login = null, account = null, password = null;
+            while (i < tokens.Count && tokens[i] is not ("machine" or "default" or "macdef"))
+            {
+                var key = tokens[i++];
+                var value = i < tokens.Count ? tokens[i++] : null;
+                switch (key)
+                {
+                    case "login":
+                        login = value;
+                        break;
+                    case "account":
+                        account = value;
+                        break;
+                    case "password":
+                        password = value;
+                        break;
+                }
+            }
+
+            if (!isDefault && match is null && string.Equals(machine, host, StringComparison.OrdinalIgnoreCase))
+            {
+                match = (login, account, password);
+            }
+            else if (isDefault && fallback is null)
+            {
+                fallback = (login, account, password);
+            }
+        }
+
+        var entry = match ?? fallback;
+        if (entry is not { } found)
+        {
+            return null;
+        }
+
+        var user = found.Login ?? found.Account;
+        if (user is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            // requests sends netrc credentials through HTTPBasicAuth, so ISO-8859-1 first.
+            return new BasicAuth(user, found.Password ?? string.Empty);
+        }
+        catch (ArgumentException)
+        {
+            return new BasicAuth(user, found.Password ?? string.Empty, System.Text.Encoding.UTF8);
+        }
+    }
+
+    private static string? FindFile()
+    {
+        if (Environment.GetEnvironmentVariable("NETRC") is { Length: > 0 } explicitPath)
+        {
+            return File.Exists(explicitPath) ? explicitPath : null;
+        }
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (string.IsNullOrEmpty(home))
+        {
+            return null;
+        }
+
+        foreach (var name in (string[])[".netrc", "_netrc"])
+        {
+            var candidate = Path.Combine(home, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static List<string> Tokenize(string text)
+    {
+        var tokens = new List<string>();
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var inMacro = false;
+        foreach (var raw in lines)
+        {
+            if (inMacro)
+            {
+                inMacro = raw.Trim().Length != 0;
+                continue;
+            }
+
+            var line = raw.TrimStart();
+            if (line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            for (var p = 0; p < parts.Length; p++)
+            {
+                if (parts[p].StartsWith('#') && p > 0)
+                {
+                    break;
+                }
+
+                tokens.Add(parts[p]);
+                if (parts[p] == "macdef")
+                {
+                    inMacro = true;
+                    if (p + 1 < parts.Length)
+                    {
+                        tokens.Add(parts[p + 1]);
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return tokens;
+    }
+}

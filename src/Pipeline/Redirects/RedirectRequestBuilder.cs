@@ -1,0 +1,121 @@
+using System.Net;
+
+namespace Pipeline;
+
+/// <summary>Builds the next hop's request message from the one that was redirected (the body of <c>resolve_redirects</c>).</summary>
+internal static class RedirectRequestBuilder
+{
+    /// <summary>
+    /// Builds the next hop. With <paramref name="follow"/> false the request only becomes <see cref="Response.Next"/>:
+    /// as with requests' <c>yield_requests</c>, its URL needs no adapter and the body is not replayed.
+    /// </summary>
+    public static HttpRequestMessage Build(HttpRequestMessage previous, HttpStatusCode status, string location, RequestContext? context, bool follow = true)
+    {
+        var previousUri = previous.RequestUri!;
+        var url = RedirectRules.ResolveLocation(previousUri, location);
+        var entries = context?.Adapters;
+        if (follow && (entries is not null ? AdapterMap.Find(entries, url) is null : !IsHttp(url)))
+        {
+            throw new InvalidSchemaException($"No connection adapters were found for '{Redaction.RedactUrl(url)}'");
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            throw new InvalidUrlException($"Invalid redirect location '{Redaction.RedactUrl(url)}'.");
+        }
+
+        var method = RedirectRules.RebuildMethod(status, previous.Method.Method);
+        var next = new HttpRequestMessage(new HttpMethod(method), uri)
+        {
+            Version = previous.Version,
+            VersionPolicy = previous.VersionPolicy,
+        };
+
+        var stripAuth = RedirectRules.ShouldStripAuth(previousUri, uri) || HopState.IsAuthStripped(previous);
+        var hostChanged = !string.Equals(previousUri.Authority, uri.Authority, StringComparison.OrdinalIgnoreCase);
+        foreach (var header in previous.Headers.NonValidated)
+        {
+            // requests pops Cookie (the jar is re-applied for the new URL) and Proxy-Authorization (rebuild_proxies),
+            // and rebuild_auth drops Authorization, even a hand-set one, when should_strip_auth says so.
+            if (header.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
+                || (stripAuth && header.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+                || (hostChanged && header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            next.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
+        }
+
+        if (RedirectRules.KeepsBody(status) && previous.Content is not null)
+        {
+            next.Content = follow ? ReplayBody(previous.Content, context) : previous.Content;
+        }
+
+        foreach (var option in previous.Options)
+        {
+            // Per-hop state (the hop's response, its netrc override, its auth challenges) stays with that hop.
+            if (option.Key != HopState.ResponseKey.Key && option.Key != HopState.AuthOverrideKey.Key && option.Key != AuthRetry.HistoryKey.Key)
+            {
+                ((IDictionary<string, object?>)next.Options)[option.Key] = option.Value;
+            }
+        }
+
+        if (stripAuth)
+        {
+            next.Options.Set(HopState.AuthStrippedKey, true);
+
+            // requests' rebuild_auth: with trust_env, the new host's netrc entry applies.
+            if (context is { TrustEnv: true, AuthDisabled: false } && NetrcRules.GetNetrcAuth(uri) is { } netrc)
+            {
+                next.Options.Set(HopState.AuthOverrideKey, netrc);
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>The request a redirect would send, as requests' <c>response.next</c>, with the cookies it would carry.</summary>
+    public static PreparedRequest ToPrepared(HttpRequestMessage next, RequestContext context)
+    {
+        if (!next.Headers.Contains("Cookie")
+            && CookieRules.BuildCookieHeader(context.Cookies, context.RequestCookies, next.RequestUri!, DateTime.UtcNow) is { } cookie)
+        {
+            next.Headers.TryAddWithoutValidation("Cookie", cookie);
+        }
+
+        if (!HopState.IsAuthStripped(next))
+        {
+            context.Auth?.Apply(next);
+        }
+
+        return PreparedRequest.FromMessage(next, next.Content is null ? null : context.Body);
+    }
+
+    // 307/308 re-send the body: bytes are replayed, a seekable stream is rewound by StreamContent itself, and a
+    // stream that cannot seek is refused rather than sent empty (requests' rewind_body raises UnrewindableBodyError).
+    private static HttpContent ReplayBody(HttpContent content, RequestContext? context)
+    {
+        if (context?.Body is { } bytes)
+        {
+            var copy = new ByteArrayContent(bytes);
+            foreach (var header in content.Headers.NonValidated)
+            {
+                copy.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
+            }
+
+            return copy;
+        }
+
+        if (context?.BodyStream is { CanSeek: false })
+        {
+            throw new UnrewindableBodyException("Unable to rewind request body for redirect: the stream cannot seek.");
+        }
+
+        return content;
+    }
+
+    private static bool IsHttp(string url) =>
+        url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,65 @@
+namespace Pipeline;
+
+/// <summary>
+/// Sends the matching cookies of the session jar and the request's own cookies on every hop, and stores every hop's
+/// Set-Cookie in the session jar and in that hop's <see cref="Response.Cookies"/>.
+/// </summary>
+/// <remarks>A hand-set Cookie header suppresses the jar, as requests' <c>prepare_cookies</c>.</remarks>
+internal sealed class CookieStage : DelegatingHandler
+{
+    private readonly TimeProvider _time;
+
+    public CookieStage(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(RequestContext.Key, out var context) || request.RequestUri is not { } uri)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (!request.Headers.Contains("Cookie")
+            && CookieRules.BuildCookieHeader(context.Cookies, context.RequestCookies, uri, now) is { } header)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", header);
+        }
+
+        var message = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = HopState.FindResponse(request);
+        if (response is null)
+        {
+            Extract(message.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? [.. values] : [], uri, context.Cookies, null, now);
+            return message;
+        }
+
+        // Cookies of an auth challenge answered within this hop (a digest 401) reach the session jar too.
+        foreach (var earlier in response.History)
+        {
+            earlier.Cookies = Extract(earlier.SetCookieHeaders, earlier.RequestUri ?? uri, context.Cookies, new CookieJar(), now)!;
+        }
+
+        response.Cookies = Extract(response.SetCookieHeaders, response.RequestUri ?? uri, context.Cookies, new CookieJar(), now)!;
+        return message;
+    }
+
+    private static CookieJar? Extract(IReadOnlyList<string> setCookies, Uri origin, CookieJar session, CookieJar? own, DateTime now)
+    {
+        foreach (var setCookie in setCookies)
+        {
+            if (CookieRules.ParseSetCookie(setCookie, origin, now) is { } entry)
+            {
+                session.Store(entry);
+                own?.Store(entry);
+            }
+        }
+
+        return own;
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace Pipeline;
+
+/// <summary>
+/// Turns each hop's HTTP response into a <see cref="Response"/> (body read unless streaming) and runs the response
+/// hooks on it, in order; a hook's non-null return replaces the response (requests' <c>dispatch_hook</c>).
+/// </summary>
+internal sealed class HooksStage : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(RequestContext.Key, out var context))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var message = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        message.RequestMessage ??= request;
+        var response = new Response(message, message.RequestMessage.Content is null ? null : context.Body, Stopwatch.GetElapsedTime(started), context.JsonOptions);
+        if (!context.Stream)
+        {
+            await response.BufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // An auth scheme that answered a 401 left it for the history, as requests' handle_401 does.
+        if (message.RequestMessage.Options.TryGetValue(AuthRetry.HistoryKey, out var challenges))
+        {
+            var history = new List<Response>(challenges.Count);
+            foreach (var challenge in challenges)
+            {
+                var earlier = new Response(challenge, null, TimeSpan.Zero, context.JsonOptions) { History = [.. history] };
+                await earlier.BufferAsync(cancellationToken).ConfigureAwait(false);
+                history.Add(earlier);
+            }
+
+            response.History = history;
+        }
+
+        foreach (var hook in context.Hooks.Response)
+        {
+            response = await hook(response, cancellationToken).ConfigureAwait(false) ?? response;
+        }
+
+        request.Options.Set(HopState.ResponseKey, response);
+        return message;
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
+}

@@ -1,0 +1,104 @@
+namespace Pipeline;
+
+/// <summary>
+/// Follows redirects as requests' <c>resolve_redirects</c>: per hop it rebuilds the method, body, cookies and
+/// credentials, records the history, and stops at <c>MaxRedirects</c>.
+/// </summary>
+internal sealed class RedirectStage : DelegatingHandler
+{
+    private readonly int _defaultMaxRedirects;
+
+    /// <param name="defaultMaxRedirects">The limit for a request sent without a session (a plain named HttpClient).</param>
+    public RedirectStage(int defaultMaxRedirects = 30)
+    {
+        _defaultMaxRedirects = defaultMaxRedirects;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
+        var maxRedirects = context?.MaxRedirects ?? _defaultMaxRedirects;
+        var history = new List<Response>();
+
+        // Counted apart from history: without a RequestContext no Response is recorded, and the limit must still hold.
+        var redirects = 0;
+        var hop = request;
+        var message = await base.SendAsync(hop, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var response = HopState.FindResponse(hop);
+            var status = response?.StatusCode ?? message.StatusCode;
+            var location = response is null ? RawLocation(message) : response.Headers["Location"];
+            if (RedirectRules.GetRedirectTarget(status, location) is not { } target)
+            {
+                break;
+            }
+
+            var next = RedirectRequestBuilder.Build(hop, status, target, context, follow: context is not { AllowRedirects: false });
+            if (context is { AllowRedirects: false })
+            {
+                if (response is not null)
+                {
+                    response.Next = RedirectRequestBuilder.ToPrepared(next, context);
+                }
+
+                break;
+            }
+
+            if (response is not null)
+            {
+                response.History = history.ToArray();
+            }
+
+            if (redirects >= maxRedirects)
+            {
+                message.Dispose();
+                throw new TooManyRedirectsException($"Exceeded {maxRedirects} redirects.", null, response?.Request, response);
+            }
+
+            redirects++;
+            if (response is not null)
+            {
+                history.Add(response);
+                await DrainAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+
+            message.Dispose();
+            hop = next;
+            message = await base.SendAsync(hop, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (HopState.FindResponse(hop) is { } final)
+        {
+            // requests replaces a response's history only when redirects happened (an auth 401 may be there).
+            if (history.Count > 0)
+            {
+                final.History = history.ToArray();
+            }
+
+            request.Options.Set(HopState.ResponseKey, final);
+        }
+
+        return message;
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
+
+    private static string? RawLocation(HttpResponseMessage message) =>
+        message.Headers.NonValidated.TryGetValues("Location", out var values) ? values.ToString() : null;
+
+    // requests reads a redirect's body before following it (the connection goes back to the pool); a body that
+    // cannot be decoded is not an error here.
+    private static async Task DrainAsync(Response response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await response.ReadContentAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestException)
+        {
+            response.Dispose();
+        }
+    }
+}
