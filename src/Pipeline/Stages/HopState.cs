@@ -14,9 +14,15 @@ internal static class HopState
     /// <summary>Credentials for this hop only, replacing the request's auth (netrc for a redirect's new host).</summary>
     public static readonly HttpRequestOptionsKey<Auth> AuthOverrideKey = new("Pipeline.AuthOverride");
 
+    /// <summary>The proxy this hop goes through, chosen by the ProxyStage; the HttpAdapter keeps one pool per proxy.</summary>
+    public static readonly HttpRequestOptionsKey<ProxySelection> ProxyKey = new("Pipeline.Proxy");
+
     public static Response? FindResponse(HttpRequestMessage request) =>
         request.Options.TryGetValue(ResponseKey, out var response) ? response : null;
 
     public static bool IsAuthStripped(HttpRequestMessage request) =>
         request.Options.TryGetValue(AuthStrippedKey, out var stripped) && stripped;
 }
+
+/// <summary>A proxy for one hop: its URL without user information, and the credentials that user information carried.</summary>
+internal sealed record ProxySelection(Uri Url, System.Net.NetworkCredential? Credentials);
