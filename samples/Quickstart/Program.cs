@@ -30,6 +30,20 @@ var headers = await session.GetAsync("/headers", new() { Headers = new() { ["Acc
 var sent = headers.Json().GetProperty("headers");
 Console.WriteLine($"HDRS Accept: {sent.GetProperty("Accept")}, X-Client sent: {sent.TryGetProperty("X-Client", out _)}");
 
+// Redirects are followed with requests' rules; cookies set along the way land in the session's jar.
+// (A null value removes the session's api_key param for this request only.)
+var cookies = await session.GetAsync("/cookies/set?flavour=oatmeal", new() { Params = new() { ["api_key"] = null } });
+Console.WriteLine($"REDIR {cookies.Url} after {cookies.History.Count} redirect(s); jar: flavour={session.Cookies["flavour"]}");
+
+// Hooks run on every response, redirect hops included.
+var hooks = new HookMap();
+hooks.Response.Add(r => Console.WriteLine($"HOOK  {(int)r.StatusCode} {new Uri(r.Url).AbsolutePath}"));
+await session.GetAsync("/redirect/2", new() { Hooks = hooks });
+
+// Digest auth answers the server's challenge once; the 401 stays in the history.
+var digest = await session.GetAsync("/digest-auth/auth/ann/secret/SHA-256", new() { Auth = new DigestAuth("ann", "secret") });
+Console.WriteLine($"AUTH  {(int)digest.StatusCode} after {digest.History.Count} challenge(s)");
+
 // One-shot call, as requests.get(url): no session state is carried over.
 var oneShot = await Requests.GetAsync(server.Url("/json"));
 Console.WriteLine($"ONCE {oneShot.Json().GetProperty("slideshow").GetProperty("title")}");

@@ -185,14 +185,17 @@ public sealed class LoopbackApp : IAsyncDisposable
             return Results.Json(new { authorization = sent }).ExecuteAsync(c);
         });
 
+        // As httpbin: sets a cookie per query parameter, then redirects to /cookies.
         app.MapGet("/cookies/set", (HttpContext c) =>
         {
             foreach (var (key, value) in c.Request.Query)
             {
-                c.Response.Cookies.Append(key, value.ToString());
+                c.Response.Cookies.Append(key, value.ToString(), new CookieOptions { Path = "/" });
             }
 
-            return Results.Json(new { cookies = c.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()) });
+            c.Response.StatusCode = 302;
+            c.Response.Headers.Location = "/cookies";
+            return Task.CompletedTask;
         });
 
         app.MapGet("/cookies", (HttpRequest r) => Results.Json(new { cookies = r.Cookies.ToDictionary(c => c.Key, c => c.Value) }));
