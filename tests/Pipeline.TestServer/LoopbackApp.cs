@@ -32,11 +32,36 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary>Starts the app on 127.0.0.1 with a free port.</summary>
     /// <param name="cancellationToken">The token to observe.</param>
     /// <returns>The running app.</returns>
-    public static async Task<LoopbackApp> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<LoopbackApp> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(null, requireClientCertificate: false, cancellationToken);
+
+    /// <summary>Starts the app on 127.0.0.1 with a free port, over HTTPS when a server certificate is given.</summary>
+    /// <param name="serverCertificate">The server certificate (with its private key), or <see langword="null"/> for plain HTTP.</param>
+    /// <param name="requireClientCertificate">Whether the TLS handshake requires a client certificate (any is accepted).</param>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>The running app.</returns>
+    public static async Task<LoopbackApp> StartAsync(
+        System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate,
+        bool requireClientCertificate,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (serverCertificate is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = serverCertificate;
+                    if (requireClientCertificate)
+                    {
+                        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                        https.ClientCertificateValidation = (_, _, _) => true;
+                    }
+                });
+            }
+        }));
         var app = builder.Build();
         Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -66,6 +91,11 @@ public sealed class LoopbackApp : IAsyncDisposable
         app.MapPatch("/patch", EchoAsync);
         app.MapDelete("/delete", EchoAsync);
         app.MapGet("/headers", (HttpRequest r) => Results.Json(new { headers = Headers(r) }));
+        app.MapGet("/client-cert", async (HttpContext c) =>
+        {
+            var certificate = await c.Connection.GetClientCertificateAsync();
+            return Results.Json(new { subject = certificate?.Subject });
+        });
 
         app.Map("/status/{code:int}", (HttpContext context, int code, string? reason) =>
         {
