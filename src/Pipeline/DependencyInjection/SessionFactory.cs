@@ -24,7 +24,7 @@ internal sealed class SessionFactory(
 }
 
 /// <summary>The registered session names and each name's shared transport adapter (one connection pool per name).</summary>
-internal sealed class SessionRegistry(IEnumerable<SessionName> names) : IDisposable
+internal sealed class SessionRegistry(IEnumerable<SessionName> names, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null) : IDisposable
 {
     private readonly HashSet<string> _names = new(names.Select(n => n.Name), StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<HttpAdapter>> _adapters = new(StringComparer.Ordinal);
@@ -32,7 +32,9 @@ internal sealed class SessionRegistry(IEnumerable<SessionName> names) : IDisposa
     public bool Contains(string name) => _names.Contains(name);
 
     public HttpAdapter GetAdapter(string name) =>
-        _adapters.GetOrAdd(name, _ => new Lazy<HttpAdapter>(() => new HttpAdapter(), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        _adapters.GetOrAdd(name, _ => new Lazy<HttpAdapter>(
+            () => new HttpAdapter(loggerFactory is null ? null : Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<HttpAdapter>(loggerFactory)),
+            LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     public void Dispose()
     {

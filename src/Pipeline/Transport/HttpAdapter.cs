@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Pipeline;
 
@@ -9,20 +12,34 @@ namespace Pipeline;
 /// <c>http://</c> and <c>https://</c>.
 /// </summary>
 /// <remarks>
-/// Redirects and cookies are left to the session's stages, so the transport never follows a Location or keeps a cookie
-/// itself. gzip, deflate and brotli bodies are decoded here; the Content-Encoding and Content-Length headers stay as
-/// the server sent them, as in requests. Connections live for <see cref="PooledConnectionLifetime"/>, so DNS changes
-/// are picked up without rotating handlers.
+/// <para>
+/// One connection pool is kept per (proxy, TLS verification, CA bundle, client certificate), created on first use, so a
+/// request with <c>Verify = false</c> or another proxy never lends its connection to a request without it.
+/// </para>
+/// <para>
+/// Redirects and cookies are left to the session's stages. gzip, deflate and brotli bodies are decoded here; the
+/// Content-Encoding and Content-Length headers stay as the server sent them, as in requests. Connections live for
+/// <see cref="PooledConnectionLifetime"/>, so DNS changes are picked up without rotating handlers.
+/// </para>
 /// </remarks>
-public class HttpAdapter : HttpMessageHandler
+public partial class HttpAdapter : HttpMessageHandler
 {
-    private readonly Lazy<HttpMessageInvoker> _pool;
+    private readonly ConcurrentDictionary<PoolKey, Lazy<HttpMessageInvoker>> _pools = new();
+    private readonly ConcurrentDictionary<string, bool> _insecureHosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ILogger _logger;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="HttpAdapter"/> class.</summary>
     public HttpAdapter()
+        : this(null)
     {
-        _pool = new Lazy<HttpMessageInvoker>(CreatePool, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="HttpAdapter"/> class that logs through <paramref name="logger"/>.</summary>
+    /// <param name="logger">Receives the warning for requests sent without TLS verification, or <see langword="null"/>.</param>
+    public HttpAdapter(ILogger<HttpAdapter>? logger)
+    {
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>Gets how long a pooled connection may be reused.</summary>
@@ -37,25 +54,46 @@ public class HttpAdapter : HttpMessageHandler
     /// <value>The default value is <see cref="int.MaxValue"/>.</value>
     public int MaxConnectionsPerServer { get; init; } = int.MaxValue;
 
+    internal int PoolCount => _pools.Count;
+
     /// <summary>Sends a request over a pooled connection and decodes a compressed body.</summary>
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">The token to observe.</param>
     /// <returns>The response, its body not read yet.</returns>
     /// <exception cref="ConnectionException">The connection failed (refused, reset, unknown host).</exception>
-    /// <exception cref="SslException">The TLS handshake failed.</exception>
+    /// <exception cref="SslException">The TLS handshake failed, or a CA bundle or client certificate cannot be used.</exception>
+    /// <exception cref="ConnectTimeoutException">Connecting took longer than the connect timeout.</exception>
+    /// <exception cref="ReadTimeoutException">The response head took longer than the read timeout.</exception>
     /// <exception cref="ObjectDisposedException">The adapter was disposed.</exception>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
+        var proxy = request.Options.TryGetValue(HopState.ProxyKey, out var selection) ? selection : null;
+        var key = ChooseKey(request, context, proxy);
+        var pool = _pools.GetOrAdd(key, k => new Lazy<HttpMessageInvoker>(() => CreatePool(k), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+        var read = context?.Timeout?.Read;
+        using var readTimer = read is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (readTimer is not null)
+        {
+            readTimer.CancelAfter(read!.Value);
+            request.Options.Set(TransportTimeouts.ReadTimerKey, readTimer);
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await _pool.Value.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await pool.SendAsync(request, readTimer?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (readTimer is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ReadTimeoutException($"Read timed out. (read timeout={TransportTimeouts.Seconds(read!.Value)})", ex);
         }
         catch (HttpRequestException ex) when (ex is not RequestException)
         {
-            throw TransportErrors.Map(ex, request);
+            throw TransportErrors.Map(ex, request, proxy);
         }
 
         if (DecodingContent.Decodable(response.Content) is { } encodings)
@@ -74,47 +112,104 @@ public class HttpAdapter : HttpMessageHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
 
-    /// <summary>Closes the pooled connections.</summary>
+    /// <summary>Closes every pooled connection.</summary>
     /// <param name="disposing"><see langword="true"/> when called from <see cref="IDisposable.Dispose"/>.</param>
     protected override void Dispose(bool disposing)
     {
-        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0 && _pool.IsValueCreated)
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _pool.Value.Dispose();
+            foreach (var pool in _pools.Values)
+            {
+                if (pool.IsValueCreated)
+                {
+                    pool.Value.Dispose();
+                }
+            }
         }
 
         base.Dispose(disposing);
     }
 
-    private HttpMessageInvoker CreatePool()
+    private PoolKey ChooseKey(HttpRequestMessage request, RequestContext? context, ProxySelection? proxy)
+    {
+        var https = request.RequestUri?.Scheme == Uri.UriSchemeHttps;
+        var verify = Verify.Enabled;
+        ClientCert? cert = null;
+        if (https && context is not null)
+        {
+            // requests' cert_verify only looks at TLS settings for https URLs; plain http shares the default pool.
+            verify = TlsRules.EffectiveVerify(context.Verify, context.TrustEnv);
+            cert = context.Cert;
+            TlsRules.CheckPaths(verify, cert);
+            if (!verify.IsEnabled && _insecureHosts.TryAdd(request.RequestUri!.Authority, true))
+            {
+                Log.InsecureRequest(_logger, request.RequestUri!.Authority);
+            }
+        }
+
+        return new PoolKey(proxy?.Url, proxy?.Credentials?.UserName, proxy?.Credentials?.Password, verify, cert);
+    }
+
+    private HttpMessageInvoker CreatePool(PoolKey key)
     {
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
-            UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = PooledConnectionLifetime,
             PooledConnectionIdleTimeout = PooledConnectionIdleTimeout,
             MaxConnectionsPerServer = MaxConnectionsPerServer,
+            ConnectCallback = TransportTimeouts.ConnectAsync,
+            SslOptions = TlsRules.CreateOptions(key.Verify, key.Cert),
+            UseProxy = key.Proxy is not null,
         };
+        if (key.Proxy is not null)
+        {
+            handler.Proxy = new WebProxy(key.Proxy)
+            {
+                Credentials = key.ProxyUser is null ? null : new NetworkCredential(key.ProxyUser, key.ProxyPassword),
+            };
+        }
+
         return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    /// <summary>What makes connections shareable: the proxy with its credentials and the TLS settings.</summary>
+    private sealed record PoolKey(Uri? Proxy, string? ProxyUser, string? ProxyPassword, Verify Verify, ClientCert? Cert);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+            Message = "Unverified HTTPS request to {Host}: certificate verification is off (Verify = false). Adding certificate verification is strongly advised.")]
+        public static partial void InsecureRequest(ILogger logger, string host);
     }
 }
 
 /// <summary>Maps transport failures to requests' exception hierarchy.</summary>
 internal static class TransportErrors
 {
-    public static RequestException Map(HttpRequestException ex, HttpRequestMessage request)
+    public static RequestException Map(HttpRequestException ex, HttpRequestMessage request, ProxySelection? proxy = null)
     {
+        // A failure raised by our own ConnectCallback (a connect timeout) is already the right exception.
+        if (ex.InnerException is RequestException own)
+        {
+            return own;
+        }
+
         var target = request.RequestUri is { } uri ? $"{uri.Host}:{uri.Port}" : "the server";
         var reason = ex.InnerException switch
         {
             SocketException socket => socket.SocketErrorCode.ToString(),
-            AuthenticationException auth => auth.Message,
+            AuthenticationException auth => TlsRules.Describe(auth),
             { } inner => inner.Message,
             null => ex.Message,
         };
+
+        if (proxy is not null && ex.HttpRequestError is HttpRequestError.ProxyTunnelError or HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            return new ProxyException($"Unable to connect to proxy {Redaction.RedactUrl(proxy.Url.OriginalString)}: {reason}", ex);
+        }
 
         return ex.HttpRequestError switch
         {
