@@ -215,19 +215,10 @@ public partial class Session : IDisposable, IAsyncDisposable
             var prepared = UrlRules.PrepareUrl(ResolveRelative(url));
             if (Uri.TryCreate(prepared.Url, UriKind.Absolute, out var uri))
             {
-                foreach (var (key, value) in ProxyRules.GetEnvironProxies(uri, merged["no_proxy"]))
-                {
-                    if (!merged.ContainsKey(key))
-                    {
-                        merged[key] = value;
-                    }
-                }
+                merged = ProxyRules.ResolveProxies(uri, merged, trustEnv: true);
             }
 
-            if (effectiveVerify.IsEnabled && effectiveVerify.CaBundlePath is null && EnvironmentCaBundle() is { } bundle)
-            {
-                effectiveVerify = Verify.FromCaBundle(bundle);
-            }
+            effectiveVerify = TlsRules.EffectiveVerify(effectiveVerify, trustEnv: true);
         }
 
         return new EnvironmentSettings(merged, stream ?? Stream, effectiveVerify, cert ?? Cert);
@@ -260,19 +251,6 @@ public partial class Session : IDisposable, IAsyncDisposable
         {
             _ownedPipeline?.Dispose();
         }
-    }
-
-    private static string? EnvironmentCaBundle()
-    {
-        foreach (var name in (string[])["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
-        {
-            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
-            {
-                return value;
-            }
-        }
-
-        return null;
     }
 
     private static string GetVersion()

@@ -21,6 +21,77 @@ internal static class ProxyRules
         return proxies[scheme + "://" + host] ?? proxies[scheme] ?? proxies["all://" + host] ?? proxies["all"];
     }
 
+    /// <summary>
+    /// The proxies that apply to a request: the request's over the session's (already merged), then, when
+    /// <paramref name="trustEnv"/> is on and the URL is not bypassed by NO_PROXY (or the map's <c>no_proxy</c> key), the
+    /// environment's for keys nobody set. Read at call time, never cached.
+    /// </summary>
+    /// <remarks>requests lets environment proxies beat <c>session.proxies</c>; Pipeline deliberately keeps request &gt; session &gt; environment.</remarks>
+    public static ProxyMap ResolveProxies(Uri url, ProxyMap? proxies, bool trustEnv)
+    {
+        var resolved = proxies is null ? new ProxyMap() : new ProxyMap(proxies);
+        if (trustEnv)
+        {
+            foreach (var (key, value) in GetEnvironProxies(url, resolved["no_proxy"]))
+            {
+                if (!resolved.ContainsKey(key))
+                {
+                    resolved[key] = value;
+                }
+            }
+        }
+
+        return resolved;
+    }
+
+    /// <summary>
+    /// Turns a proxy URL into what the transport needs, as urllib3's <c>proxy_from_url</c>: <c>http://</c> when the scheme
+    /// is missing, the user information (percent-decoded) as credentials, and a clear error for a URL with no host.
+    /// </summary>
+    public static ProxySelection ParseProxyUrl(string proxyUrl)
+    {
+        var text = proxyUrl.Trim();
+        if (!text.Contains("://", StringComparison.Ordinal))
+        {
+            text = "http://" + text;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new InvalidProxyUrlException($"Please check proxy URL '{Redaction.RedactUrl(proxyUrl)}'. It is malformed and could be missing the host.");
+        }
+
+        if (uri.Scheme is not ("http" or "socks4" or "socks4a" or "socks5"))
+        {
+            throw new InvalidProxyUrlException(
+                $"Unsupported proxy scheme '{uri.Scheme}' in '{Redaction.RedactUrl(proxyUrl)}': use http://, socks4://, socks4a:// or socks5://.");
+        }
+
+        System.Net.NetworkCredential? credentials = null;
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            var password = colon < 0 ? string.Empty : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            credentials = new System.Net.NetworkCredential(user, password);
+        }
+
+        var bare = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty, Path = string.Empty, Query = string.Empty, Fragment = string.Empty }.Uri;
+        return new ProxySelection(bare, credentials);
+    }
+
+    /// <summary>The proxy for one hop, or null to go direct.</summary>
+    public static ProxySelection? ChooseProxy(Uri url, ProxyMap? proxies, bool trustEnv)
+    {
+        if (proxies is null or { Count: 0 } && !trustEnv)
+        {
+            return null;
+        }
+
+        var proxy = SelectProxy(url, ResolveProxies(url, proxies, trustEnv));
+        return string.IsNullOrWhiteSpace(proxy) ? null : ParseProxyUrl(proxy);
+    }
+
     /// <summary>Reads <c>http_proxy</c>, <c>https_proxy</c> and <c>all_proxy</c> (lower case first, then upper) now, never cached.</summary>
     public static ProxyMap GetProxiesFromEnvironment()
     {

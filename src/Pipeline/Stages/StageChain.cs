@@ -2,7 +2,7 @@ namespace Pipeline;
 
 /// <summary>
 /// The one place that knows the stage order. <c>new Session()</c> links these stages itself; a named session gets
-/// the same list from IHttpClientFactory. Later stages (retry, proxy) take their places here.
+/// the same list from IHttpClientFactory. The retry stage takes its place before the proxy stage.
 /// </summary>
 internal static class StageChain
 {
@@ -21,6 +21,7 @@ internal static class StageChain
             new AuthStage(defaults?.Auth),
         };
         stages.AddRange(userStages);
+        stages.Add(new ProxyStage(defaults));
         return stages;
     }
 

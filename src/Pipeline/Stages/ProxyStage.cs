@@ -1,0 +1,59 @@
+using System.Text;
+
+namespace Pipeline;
+
+/// <summary>
+/// Chooses the proxy of every hop (request &gt; session &gt; environment, NO_PROXY), so a redirect to another host is
+/// re-resolved in full; the transport keeps one connection pool per proxy.
+/// </summary>
+/// <remarks>
+/// Credentials from the proxy URL become <c>Proxy-Authorization: Basic</c> for plain-http targets (requests'
+/// <c>proxy_headers</c>) and the CONNECT credentials for https ones. A Proxy-Authorization header never travels to an
+/// origin: it is removed when no proxy is used, and for https targets, where it would go through the tunnel.
+/// </remarks>
+internal sealed class ProxyStage : DelegatingHandler
+{
+    private readonly ProxyMap? _defaults;
+    private readonly bool _defaultTrustEnv;
+
+    /// <param name="defaults">The named session's settings, for a request sent without a session (a plain HttpClient).</param>
+    public ProxyStage(SessionSettings? defaults = null)
+    {
+        _defaults = defaults is null ? null : new ProxyMap(defaults.Proxies);
+        _defaultTrustEnv = defaults?.TrustEnv ?? false;
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var hasContext = request.Options.TryGetValue(RequestContext.Key, out var context);
+        var selection = request.RequestUri is { } uri
+            ? ProxyRules.ChooseProxy(uri, hasContext ? context!.Proxies : _defaults, hasContext ? context!.TrustEnv : _defaultTrustEnv)
+            : null;
+
+        var options = (IDictionary<string, object?>)request.Options;
+        if (selection is null)
+        {
+            options.Remove(HopState.ProxyKey.Key);
+            request.Headers.Remove("Proxy-Authorization");
+        }
+        else
+        {
+            request.Options.Set(HopState.ProxyKey, selection);
+            if (request.RequestUri!.Scheme == Uri.UriSchemeHttps)
+            {
+                request.Headers.Remove("Proxy-Authorization");
+            }
+            else if (selection.Credentials is { } credentials)
+            {
+                request.Headers.Remove("Proxy-Authorization");
+                request.Headers.TryAddWithoutValidation(
+                    "Proxy-Authorization", "Basic " + Convert.ToBase64String(Encoding.Latin1.GetBytes(credentials.UserName + ":" + credentials.Password)));
+            }
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
+}
