@@ -38,10 +38,14 @@ public sealed class Response : IDisposable
         Elapsed = elapsed;
         Headers = ReadHeaders(message);
         RequestUri = message.RequestMessage?.RequestUri;
+        ReadTimeout = message.RequestMessage is { } sent && sent.Options.TryGetValue(RequestContext.Key, out var context) ? context.Timeout?.Read : null;
         SetCookieHeaders = message.Headers.NonValidated.TryGetValues("Set-Cookie", out var setCookies) ? [.. setCookies] : [];
     }
 
     internal Uri? RequestUri { get; }
+
+    /// <summary>Gets the read timeout that bounds every read of the body, or null.</summary>
+    internal TimeSpan? ReadTimeout { get; }
 
     /// <summary>Gets each Set-Cookie header as received, one entry per header (requests reads them one by one too).</summary>
     internal IReadOnlyList<string> SetCookieHeaders { get; }
@@ -190,9 +194,12 @@ public sealed class Response : IDisposable
     /// <summary>Iterates the body in chunks of at most <paramref name="chunkSize"/> bytes; a buffered body is replayed.</summary>
     /// <param name="chunkSize">The largest chunk.</param>
     /// <param name="cancellationToken">The token to observe.</param>
-    /// <returns>The chunks.</returns>
+    /// <returns>The chunks. For a streamed body each chunk is only valid until the next is requested; copy it to keep it.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is not positive.</exception>
     /// <exception cref="StreamConsumedException">A streamed body was already consumed.</exception>
+    /// <exception cref="ReadTimeoutException">The server sent nothing for longer than the read timeout.</exception>
+    /// <exception cref="ChunkedEncodingException">The body ended early or the connection broke.</exception>
+    /// <exception cref="ContentDecodingException">The gzip, deflate or brotli body cannot be decoded.</exception>
     public IAsyncEnumerable<ReadOnlyMemory<byte>> IterContentAsync(int chunkSize = 8192, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
@@ -225,6 +232,27 @@ public sealed class Response : IDisposable
         }
 
         return LineSplitter.SplitAsync(IterContentAsync(chunkSize, cancellationToken), Encoding ?? Encoding.UTF8, delimiter, cancellationToken);
+    }
+
+    /// <summary>Returns the body as the server sent it, still gzip/deflate/brotli encoded (requests' <c>raw</c>), for a streamed response.</summary>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>The raw body stream; disposing it releases the connection.</returns>
+    /// <exception cref="StreamConsumedException">The body was already read or iterated.</exception>
+    /// <remarks>The stream claims the body: <see cref="Content"/> and the iterators are unavailable afterwards.</remarks>
+    public async Task<Stream> GetRawStreamAsync(CancellationToken cancellationToken = default)
+    {
+        var message = TakeStream();
+        try
+        {
+            var content = message.Content is DecodingContent decoding ? decoding.Inner : message.Content;
+            var stream = await BodyReader.OpenAsync(content, this, cancellationToken).ConfigureAwait(false);
+            return new MessageOwningStream(stream, message);
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Throws <see cref="HttpErrorException"/> for a 4xx or 5xx status, with requests' message.</summary>
@@ -313,19 +341,21 @@ public sealed class Response : IDisposable
 
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> IterateStreamAsync(HttpResponseMessage message, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var timer = ReadTimer.Start(ReadTimeout, cancellationToken);
         try
         {
             var stream = await BodyReader.OpenAsync(message.Content, this, cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
+                // One buffer for the whole iteration keeps a large download at a constant footprint: a chunk is valid
+                // until the next one is requested (copy it with ToArray() to keep it).
+                var buffer = new byte[chunkSize];
                 while (true)
                 {
-                    // A fresh buffer per chunk: callers may keep the memory they were given.
-                    var buffer = new byte[chunkSize];
                     var filled = 0;
                     while (filled < chunkSize)
                     {
-                        var read = await BodyReader.ReadAsync(stream, buffer.AsMemory(filled), this, cancellationToken).ConfigureAwait(false);
+                        var read = await BodyReader.ReadAsync(stream, buffer.AsMemory(filled), this, timer, cancellationToken).ConfigureAwait(false);
                         if (read == 0)
                         {
                             break;

@@ -131,6 +131,37 @@ public sealed class LoopbackApp : IAsyncDisposable
             await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("café ünïcode"));
         });
 
+        // n bytes generated on the fly in 64 KB writes, so a large body never exists in memory.
+        app.MapGet("/stream-bytes/{n:long}", async (HttpContext c, long n) =>
+        {
+            c.Response.ContentType = "application/octet-stream";
+            c.Response.ContentLength = n;
+            var chunk = new byte[64 * 1024];
+            for (long sent = 0; sent < n; sent += chunk.Length)
+            {
+                await c.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, n - sent)), c.RequestAborted);
+            }
+        });
+
+        // Misbehaving bodies: a short Content-Length body, a chunked body cut off, and a body that stalls.
+        // Headers and part of the body, a pause so the client is reading the body, then a reset (RST).
+        app.MapGet("/reset-mid-body", async (HttpContext c) =>
+        {
+            c.Response.ContentLength = 100_000;
+            await c.Response.Body.WriteAsync(new byte[1000]);
+            await c.Response.Body.FlushAsync();
+            await Task.Delay(300);
+            c.Abort();
+        });
+        app.MapGet("/stall-body", async (HttpContext c, int? ms) =>
+        {
+            c.Response.ContentLength = 200;
+            await c.Response.Body.WriteAsync(new byte[100]);
+            await c.Response.Body.FlushAsync();
+            await Task.Delay(ms ?? 10_000, c.RequestAborted);
+            await c.Response.Body.WriteAsync(new byte[100]);
+        });
+
         app.MapGet("/bytes/{n:int}", async (HttpContext c, int n) =>
         {
             var bytes = new byte[n];

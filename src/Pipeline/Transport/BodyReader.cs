@@ -10,6 +10,7 @@ internal static class BodyReader
 
     public static async Task<byte[]> ReadAllAsync(HttpContent content, Response response, CancellationToken cancellationToken)
     {
+        using var timer = ReadTimer.Start(response.ReadTimeout, cancellationToken);
         var stream = await OpenAsync(content, response, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
@@ -22,7 +23,7 @@ internal static class BodyReader
                 var filled = 0;
                 int read;
                 while (filled < exact.Length
-                    && (read = await ReadAsync(stream, exact.AsMemory(filled), response, cancellationToken).ConfigureAwait(false)) > 0)
+                    && (read = await ReadAsync(stream, exact.AsMemory(filled), response, timer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     filled += read;
                 }
@@ -35,7 +36,7 @@ internal static class BodyReader
             {
                 using var collected = new MemoryStream();
                 int count;
-                while ((count = await ReadAsync(stream, buffer, response, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((count = await ReadAsync(stream, buffer, response, timer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     await collected.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
                 }
@@ -61,11 +62,22 @@ internal static class BodyReader
         }
     }
 
-    public static async ValueTask<int> ReadAsync(Stream stream, Memory<byte> buffer, Response response, CancellationToken cancellationToken)
+    /// <summary>Reads once, within the read timeout when there is one (requests' read timeout applies to every read of the body).</summary>
+    public static async ValueTask<int> ReadAsync(Stream stream, Memory<byte> buffer, Response response, ReadTimer? timer, CancellationToken cancellationToken)
     {
         try
         {
-            return await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (timer is null)
+            {
+                return await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+
+            timer.Restart();
+            return await stream.ReadAsync(buffer, timer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (timer is { Fired: true } && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ReadTimeoutException($"Read timed out. (read timeout={TransportTimeouts.Seconds(timer.Timeout)})", ex, response.Request, response);
         }
         catch (Exception ex) when (Map(ex, response, cancellationToken) is { } mapped)
         {
@@ -75,7 +87,7 @@ internal static class BodyReader
 
     private static RequestException? Map(Exception ex, Response response, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested || ex is RequestException)
+        if (cancellationToken.IsCancellationRequested || ex is RequestException or OperationCanceledException)
         {
             return null;
         }
@@ -83,15 +95,41 @@ internal static class BodyReader
         return ex switch
         {
             InvalidDataException => new ContentDecodingException(
-                $"Received response with content-encoding: {response.Headers["Content-Encoding"]}, but failed to decode it.", ex, null, response),
+                $"Received response with content-encoding: {response.Headers["Content-Encoding"]}, but failed to decode it.", ex, response.Request, response),
             HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } => Truncated(response, ex),
-            HttpIOException or IOException => new ChunkedEncodingException($"Connection broken: {ex.Message}", ex, null, response),
+            HttpIOException or IOException => new ChunkedEncodingException($"Connection broken: {ex.Message}", ex, response.Request, response),
             _ => null,
         };
     }
 
     private static ChunkedEncodingException Truncated(Response response, Exception inner) =>
-        new("Connection broken: the response body ended before its declared length.", inner, null, response);
+        new("Connection broken: the response body ended before its declared length.", inner, response.Request, response);
+}
+
+/// <summary>The read timeout of one body: restarted before each read, so it bounds every wait on the server, not the whole body.</summary>
+internal sealed class ReadTimer : IDisposable
+{
+    private readonly CancellationTokenSource _source;
+    private readonly CancellationToken _caller;
+
+    private ReadTimer(TimeSpan timeout, CancellationToken caller)
+    {
+        Timeout = timeout;
+        _caller = caller;
+        _source = CancellationTokenSource.CreateLinkedTokenSource(caller);
+    }
+
+    public TimeSpan Timeout { get; }
+
+    public CancellationToken Token => _source.Token;
+
+    public bool Fired => _source.IsCancellationRequested && !_caller.IsCancellationRequested;
+
+    public static ReadTimer? Start(TimeSpan? timeout, CancellationToken caller) => timeout is { } value ? new ReadTimer(value, caller) : null;
+
+    public void Restart() => _source.CancelAfter(Timeout);
+
+    public void Dispose() => _source.Dispose();
 }
 
 /// <summary>Decodes a gzip, deflate or brotli response body (requests decodes whatever Content-Encoding the server used).</summary>
@@ -99,6 +137,9 @@ internal sealed class DecodingContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly string[] _encodings;
+
+    /// <summary>Gets the body as the server sent it, still encoded.</summary>
+    public HttpContent Inner => _inner;
 
     public DecodingContent(HttpContent inner, string[] encodings)
     {
