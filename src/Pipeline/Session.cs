@@ -46,7 +46,8 @@ public partial class Session : IDisposable, IAsyncDisposable
     internal Session(SessionSettings settings, HttpMessageHandler adapter, bool ownsAdapter)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var chain = StageChain.Link(StageChain.CreateStages(null, []), new AdapterRouter(adapter));
+        // The settings are passed for their clock only: a session's requests always carry their own context.
+        var chain = StageChain.Link(StageChain.CreateStages(new SessionSettings { TimeProvider = settings.TimeProvider }, []), new AdapterRouter(adapter));
         var invoker = new HttpMessageInvoker(chain, disposeHandler: true);
         _invoker = new CachedInvoker(chain, invoker);
         _pipeline = () => chain;
@@ -137,6 +138,10 @@ public partial class Session : IDisposable, IAsyncDisposable
     /// <summary>Gets or sets the default timeout; <see langword="null"/> waits forever, as requests.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public RequestTimeout? Timeout { get; set; }
+
+    /// <summary>Gets or sets the retries of this session's requests; an adapter's own <see cref="HttpAdapter.MaxRetries"/> wins.</summary>
+    /// <value>The default value is <see langword="null"/>: no retries, as requests.</value>
+    public RetryPolicy? Retry { get; set; }
 
     /// <summary>Gets or sets the base address relative URLs resolve against (RFC 3986), beyond requests.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
@@ -280,6 +285,7 @@ public partial class Session : IDisposable, IAsyncDisposable
         TrustEnv = settings.TrustEnv;
         Stream = settings.Stream;
         Timeout = settings.Timeout;
+        Retry = settings.Retry;
         BaseAddress = settings.BaseAddress;
         JsonSerializerOptions = settings.JsonSerializerOptions;
     }

@@ -69,6 +69,20 @@ public static class PipelineServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>Retries the named session's requests with <paramref name="policy"/> (requests' <c>HTTPAdapter(max_retries=...)</c>).</summary>
+    /// <param name="builder">The session builder.</param>
+    /// <param name="policy">The retry policy; an adapter mounted with its own <see cref="HttpAdapter.MaxRetries"/> wins for its prefix.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="policy"/> is <see langword="null"/>.</exception>
+    /// <remarks>The RetryStage runs per hop, after your stages and before the proxy stage; do not stack another retry handler on top.</remarks>
+    public static ISessionBuilder AddRetry(this ISessionBuilder builder, RetryPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(policy);
+        builder.Services.Configure<SessionSettings>(builder.Name, settings => settings.Retry = policy);
+        return builder;
+    }
+
     /// <summary>Sets the lifetime of the keyed <see cref="Session"/> injected with <c>[FromKeyedServices(name)]</c>.</summary>
     /// <param name="builder">The session builder.</param>
     /// <param name="lifetime">

@@ -59,6 +59,15 @@ public sealed class SessionSettings
     /// <value>The default value is <see langword="null"/> (no limit, as requests).</value>
     public RequestTimeout? Timeout { get; set; }
 
+    /// <summary>Gets or sets the retries of the session's requests (requests' <c>HTTPAdapter(max_retries=...)</c>).</summary>
+    /// <value>The default value is <see langword="null"/>: no retries.</value>
+    public RetryPolicy? Retry { get; set; }
+
+    /// <summary>Gets or sets the clock for retry waits and cookie expiry; tests can pass a fake one.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    [Required]
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Gets or sets the System.Text.Json options for JSON bodies and responses.</summary>
     /// <value>The default value is <see cref="JsonSerializerDefaults.Web"/> options.</value>
     [Required]

@@ -24,6 +24,12 @@ internal sealed class HooksStage : DelegatingHandler
             await response.BufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // requests raises RetryError from the adapter, before any hook sees the response.
+        if (message.RequestMessage.Options.TryGetValue(HopState.RetryExhaustedKey, out var exhausted))
+        {
+            throw new RetryException(exhausted, null, response.Request, response);
+        }
+
         // An auth scheme that answered a 401 left it for the history, as requests' handle_401 does.
         if (message.RequestMessage.Options.TryGetValue(AuthRetry.HistoryKey, out var challenges))
         {

@@ -14,6 +14,9 @@ internal static class HopState
     /// <summary>Credentials for this hop only, replacing the request's auth (netrc for a redirect's new host).</summary>
     public static readonly HttpRequestOptionsKey<Auth> AuthOverrideKey = new("Pipeline.AuthOverride");
 
+    /// <summary>Set by the RetryStage when status retries ran out; the HooksStage turns it into a RetryException.</summary>
+    public static readonly HttpRequestOptionsKey<string> RetryExhaustedKey = new("Pipeline.RetryExhausted");
+
     /// <summary>The proxy this hop goes through, chosen by the ProxyStage; the HttpAdapter keeps one pool per proxy.</summary>
     public static readonly HttpRequestOptionsKey<ProxySelection> ProxyKey = new("Pipeline.Proxy");
 

@@ -38,6 +38,9 @@ internal sealed class RequestContext
 
     public RequestTimeout? Timeout { get; init; }
 
+    /// <summary>Gets the session's retry policy, used where the mounted adapter has none.</summary>
+    public RetryPolicy? Retry { get; init; }
+
     public bool AllowRedirects { get; init; }
 
     public int MaxRedirects { get; init; }

@@ -16,11 +16,12 @@ internal static class StageChain
             new ParamsStage(defaults?.Params),
             new HeadersStage(defaults?.Headers),
             new RedirectStage(defaults?.MaxRedirects ?? 30),
-            new CookieStage(),
+            new CookieStage(defaults?.TimeProvider),
             new HooksStage(),
             new AuthStage(defaults?.Auth),
         };
         stages.AddRange(userStages);
+        stages.Add(new RetryStage(defaults?.Retry, defaults?.TimeProvider));
         stages.Add(new ProxyStage(defaults));
         return stages;
     }

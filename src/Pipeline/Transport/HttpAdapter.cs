@@ -54,6 +54,10 @@ public partial class HttpAdapter : HttpMessageHandler
     /// <value>The default value is <see cref="int.MaxValue"/>.</value>
     public int MaxConnectionsPerServer { get; init; } = int.MaxValue;
 
+    /// <summary>Gets the retries for requests this adapter serves, as requests' <c>HTTPAdapter(max_retries=...)</c>; it wins over <see cref="Session.Retry"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: the session's policy, else no retries.</value>
+    public RetryPolicy? MaxRetries { get; init; }
+
     internal int PoolCount => _pools.Count;
 
     /// <summary>Sends a request over a pooled connection and decodes a compressed body.</summary>
