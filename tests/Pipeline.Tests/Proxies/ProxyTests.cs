@@ -6,17 +6,19 @@ namespace Pipeline.Tests.Proxies;
 
 /// <summary>Proxies through Debian's tinyproxy; the origin is the loopback app. Environment variables are cleared per test.</summary>
 [Collection(EnvironmentCollection.Name)]
-public sealed class ProxyTests : IClassFixture<TinyproxyFixture>, IClassFixture<LoopbackServerFixture>, IDisposable
+public sealed class ProxyTests : IClassFixture<TinyproxyFixture>, IClassFixture<LoopbackServerFixture>, IClassFixture<Certificates>, IDisposable
 {
     private static readonly string[] Variables = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"];
     private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
     private readonly TinyproxyFixture _proxy;
     private readonly LoopbackServerFixture _server;
+    private readonly Certificates _pki;
 
-    public ProxyTests(TinyproxyFixture proxy, LoopbackServerFixture server)
+    public ProxyTests(TinyproxyFixture proxy, LoopbackServerFixture server, Certificates pki)
     {
         _proxy = proxy;
         _server = server;
+        _pki = pki;
         foreach (var name in Variables)
         {
             Environment.SetEnvironmentVariable(name, null);
@@ -177,6 +179,24 @@ public sealed class ProxyTests : IClassFixture<TinyproxyFixture>, IClassFixture<
         Assert.All(fakeProxy.Requests, r => Assert.Equal("CONNECT origin.test:443 HTTP/1.1", r.RequestLine));
         Assert.Equal("Basic dTpw", fakeProxy.Requests[^1].Header("Proxy-Authorization"));
         Assert.DoesNotContain("u:p", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Https_ThroughTinyproxy_TunnelsWithConnect_AndVerifiesTheOrigin(string kind)
+    {
+        await using var secure = await Pipeline.TestServer.LoopbackApp.StartAsync(_pki.Server, requireClientCertificate: false);
+        using var handle = TestSessions.Create(kind, s => s.Verify = _pki.CaBundlePath);
+
+        var open = await handle.Session.GetAsync(secure.Url("/headers"), new() { Proxies = new() { ["https"] = _proxy.OpenUrl } });
+        var authenticated = await handle.Session.GetAsync(secure.Url("/headers"), new() { Proxies = new() { ["https"] = _proxy.AuthUrl } });
+
+        // Inside a tunnel the proxy cannot add Via, and the proxy credentials never reach the origin.
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
+        Assert.False(authenticated.Json().GetProperty("headers").TryGetProperty("Proxy-Authorization", out _));
+        await Assert.ThrowsAsync<ProxyException>(() => handle.Session.GetAsync(
+            secure.Url("/headers"), new() { Proxies = new() { ["https"] = $"http://127.0.0.1:{_proxy.AuthPort}" } }));
     }
 
     [Fact]
