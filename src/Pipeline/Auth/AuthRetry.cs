@@ -12,45 +12,14 @@ internal static class AuthRetry
     public static async Task<HttpRequestMessage?> CopyAsync(HttpRequestMessage request, HttpResponseMessage challenge, CancellationToken cancellationToken)
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
-        HttpContent? content = null;
-        if (request.Content is not null)
+        if (!RetryCopy.CanReplay(request, context))
         {
-            if (context?.Body is { } bytes)
-            {
-                content = new ByteArrayContent(bytes);
-                foreach (var header in request.Content.Headers.NonValidated)
-                {
-                    content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
-                }
-            }
-            else if (context?.BodyStream is { CanSeek: true } || context is null)
-            {
-                content = request.Content;
-            }
-            else
-            {
-                return null;
-            }
+            return null;
         }
 
         // The 401's body is drained so its connection goes back to the pool before the retry.
         await challenge.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        var retry = new HttpRequestMessage(request.Method, request.RequestUri)
-        {
-            Version = request.Version,
-            VersionPolicy = request.VersionPolicy,
-            Content = content,
-        };
-        foreach (var header in request.Headers.NonValidated)
-        {
-            retry.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
-        }
-
-        foreach (var option in request.Options)
-        {
-            ((IDictionary<string, object?>)retry.Options)[option.Key] = option.Value;
-        }
-
+        var retry = RetryCopy.Create(request, context);
         AddChallengeCookies(retry, challenge);
         return retry;
     }

@@ -34,7 +34,7 @@ internal sealed class RetryStage : DelegatingHandler
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var policy = ChoosePolicy(request, context);
-        if (policy is not { Total: > 0 } || !IsReplayable(request, context))
+        if (policy is not { Total: > 0 } || !RetryCopy.CanReplay(request, context))
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -78,9 +78,6 @@ internal sealed class RetryStage : DelegatingHandler
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
-
-    private static bool IsReplayable(HttpRequestMessage request, RequestContext? context) =>
-        request.Content is null || context?.Body is not null || context?.BodyStream is { CanSeek: true };
 
     private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         base.SendAsync(request, cancellationToken);
