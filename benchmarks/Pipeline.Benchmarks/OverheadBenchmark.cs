@@ -1,19 +1,21 @@
 using System.Net;
-using System.Text;
 using BenchmarkDotNet.Attributes;
+using Flurl.Http;
+using RestSharp;
 
 namespace Pipeline.Benchmarks;
 
 /// <summary>
-/// Scenario 1: the per-request cost of the stage pipeline over raw HttpClient, with an in-memory terminal handler
-/// (no sockets) returning a small JSON response; GET with a default header and a default query param.
+/// Scenario 1: the per-request cost of each client with an in-memory terminal handler (no sockets): a GET carrying a
+/// default header, a default query parameter and a session cookie, answered with a small JSON body.
 /// </summary>
 [MemoryDiagnoser]
 public class OverheadBenchmark
 {
-    private static readonly byte[] Payload = Encoding.UTF8.GetBytes("{\"ok\":true}");
     private HttpClient _raw = null!;
     private Session _session = null!;
+    private IFlurlClient _flurl = null!;
+    private RestClient _rest = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -23,6 +25,13 @@ public class OverheadBenchmark
         _session.Mount("http://", new InMemoryHandler());
         _session.Headers["X-Api-Key"] = "k";
         _session.Params["v"] = "1";
+        _session.Cookies.Set("session", "abc");
+        _flurl = new FlurlClient(new HttpClient(new InMemoryHandler())).WithHeader("X-Api-Key", "k");
+        var cookies = new CookieContainer();
+        cookies.Add(new Uri("http://bench.local/"), new Cookie("session", "abc"));
+        _rest = new RestClient(new RestClientOptions("http://bench.local") { ConfigureMessageHandler = _ => new InMemoryHandler(), CookieContainer = cookies });
+        _rest.AddDefaultHeader("X-Api-Key", "k");
+        _rest.AddDefaultQueryParameter("v", "1");
     }
 
     [GlobalCleanup]
@@ -30,6 +39,8 @@ public class OverheadBenchmark
     {
         _raw.Dispose();
         _session.Dispose();
+        _flurl.Dispose();
+        _rest.Dispose();
     }
 
     [Benchmark(Baseline = true)]
@@ -37,9 +48,9 @@ public class OverheadBenchmark
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://bench.local/items?v=1");
         request.Headers.TryAddWithoutValidation("X-Api-Key", "k");
+        request.Headers.TryAddWithoutValidation("Cookie", "session=abc");
         using var response = await _raw.SendAsync(request);
-        var body = await response.Content.ReadAsByteArrayAsync();
-        return body.Length;
+        return (await response.Content.ReadAsByteArrayAsync()).Length;
     }
 
     [Benchmark]
@@ -49,13 +60,17 @@ public class OverheadBenchmark
         return response.Content.Length;
     }
 
-    private sealed class InMemoryHandler : HttpMessageHandler
+    [Benchmark]
+    public async Task<int> Flurl()
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
-            {
-                RequestMessage = request,
-                Content = new ByteArrayContent(Payload) { Headers = { { "Content-Type", "application/json" } } },
-            });
+        var bytes = await _flurl.Request("http://bench.local/items").SetQueryParam("v", "1").WithCookie("session", "abc").GetBytesAsync();
+        return bytes.Length;
+    }
+
+    [Benchmark]
+    public async Task<int> RestSharp()
+    {
+        var response = await _rest.ExecuteAsync(new RestRequest("items"));
+        return response.RawBytes!.Length;
     }
 }

@@ -205,6 +205,22 @@ public sealed class LoopbackApp : IAsyncDisposable
             return Task.CompletedTask;
         });
 
+        // A redirect chain that sets a cookie on every hop: /redirect-cookie/5 -> ... -> /redirect-cookie/1 -> /cookies.
+        app.MapGet("/redirect-cookie/{n:int}", (HttpContext c, int n) =>
+        {
+            c.Response.Cookies.Append($"hop{n}", "1", new CookieOptions { Path = "/" });
+            c.Response.StatusCode = 302;
+            c.Response.Headers.Location = n <= 1 ? "/cookies" : $"/redirect-cookie/{n - 1}";
+            return Task.CompletedTask;
+        });
+
+        // A small JSON answer for benchmarks: echoes the count of items posted.
+        app.MapPost("/items", async (HttpContext c) =>
+        {
+            var items = await JsonSerializer.DeserializeAsync<JsonElement>(c.Request.Body);
+            await Results.Json(new { received = items.GetArrayLength(), ok = true }).ExecuteAsync(c);
+        });
+
         // Any method: answers with the given status and Location, and optional Set-Cookie headers (repeatable).
         app.Map("/redirect-with", (HttpContext c) =>
         {
