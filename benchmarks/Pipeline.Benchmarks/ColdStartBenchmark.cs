@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Flurl.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.TestServer;
 
@@ -45,5 +46,19 @@ public class ColdStartBenchmark
         using var session = provider.GetRequiredKeyedService<Session>("cold");
         using var response = await session.GetAsync(_url);
         return response.Content.Length;
+    }
+
+    [Benchmark]
+    public async Task<int> Flurl()
+    {
+        using var client = new FlurlClient();
+        return (await client.Request(_url).GetBytesAsync()).Length;
+    }
+
+    [Benchmark]
+    public async Task<int> RestSharp()
+    {
+        using var client = new RestSharp.RestClient();
+        return (await client.ExecuteAsync(new RestSharp.RestRequest(_url))).RawBytes!.Length;
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using Flurl.Http;
+using RestSharp;
 using Pipeline.TestServer;
 
 namespace Pipeline.Benchmarks;
@@ -11,6 +13,8 @@ public class RedirectBenchmark
     private LoopbackApp _app = null!;
     private Session _session = null!;
     private SocketsHttpHandler _handler = null!;
+    private IFlurlClient _flurl = null!;
+    private RestClient _rest = null!;
     private string _url = null!;
 
     [GlobalSetup]
@@ -20,6 +24,8 @@ public class RedirectBenchmark
         _url = _app.Url("/redirect-cookie/5");
         _session = new Session();
         _handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
+        _flurl = new FlurlClient(_app.BaseUrl);
+        _rest = new RestClient(_app.BaseUrl);
     }
 
     [GlobalCleanup]
@@ -27,6 +33,8 @@ public class RedirectBenchmark
     {
         _session.Dispose();
         _handler.Dispose();
+        _flurl.Dispose();
+        _rest.Dispose();
         Loopback.Stop(_app);
     }
 
@@ -72,4 +80,11 @@ public class RedirectBenchmark
         using var response = await _session.GetAsync(_url);
         return response.Content.Length;
     }
+
+    [Benchmark]
+    public async Task<int> Flurl() => (await _flurl.Request("/redirect-cookie/5").WithCookies(out _).GetBytesAsync()).Length;
+
+    [Benchmark]
+    public async Task<int> RestSharp() =>
+        (await _rest.ExecuteAsync(new RestRequest("/redirect-cookie/5") { CookieContainer = new CookieContainer() })).RawBytes!.Length;
 }

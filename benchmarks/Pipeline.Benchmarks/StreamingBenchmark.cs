@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using Flurl.Http;
+using RestSharp;
 using Pipeline.TestServer;
 
 namespace Pipeline.Benchmarks;
@@ -11,6 +13,8 @@ public class StreamingBenchmark
     private LoopbackApp _app = null!;
     private HttpClient _raw = null!;
     private Session _session = null!;
+    private IFlurlClient _flurl = null!;
+    private RestClient _rest = null!;
     private string _url = null!;
 
     [GlobalSetup]
@@ -20,6 +24,8 @@ public class StreamingBenchmark
         _url = _app.Url($"/stream-bytes/{Size}");
         _raw = new HttpClient();
         _session = new Session();
+        _flurl = new FlurlClient();
+        _rest = new RestClient();
     }
 
     [GlobalCleanup]
@@ -27,6 +33,8 @@ public class StreamingBenchmark
     {
         _raw.Dispose();
         _session.Dispose();
+        _flurl.Dispose();
+        _rest.Dispose();
         Loopback.Stop(_app);
     }
 
@@ -35,6 +43,25 @@ public class StreamingBenchmark
     {
         using var response = await _raw.GetAsync(_url, HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
+        return await DrainAsync(stream);
+    }
+
+    [Benchmark]
+    public async Task<long> Flurl()
+    {
+        await using var stream = await _flurl.Request(_url).GetStreamAsync();
+        return await DrainAsync(stream);
+    }
+
+    [Benchmark]
+    public async Task<long> RestSharp()
+    {
+        await using var stream = await _rest.DownloadStreamAsync(new RestRequest(_url));
+        return await DrainAsync(stream!);
+    }
+
+    private static async Task<long> DrainAsync(Stream stream)
+    {
         var buffer = new byte[64 * 1024];
         long total = 0;
         int read;
