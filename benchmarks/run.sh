@@ -50,5 +50,8 @@ kill $server 2>/dev/null || true
   echo '```'
   echo
   echo "Compare with \`LoopbackSessionBenchmark\`: requests per second = 1 s / Mean (sequential), 32 / Mean × OperationsPerInvoke for the concurrent rows."
+  echo
+  # The hand-kept assessment against the targets; update it with each recorded run.
+  cat benchmarks/notes.md
 } > docs/benchmarks.md
 echo "wrote docs/benchmarks.md"
