@@ -49,7 +49,7 @@ kill $server 2>/dev/null || true
   echo "$python_result"
   echo '```'
   echo
-  echo "Compare with \`LoopbackSessionBenchmark\`: requests per second = 1 s / Mean (sequential), 32 / Mean × OperationsPerInvoke for the concurrent rows."
+  echo "Compare with \`LoopbackSessionBenchmark\`: requests per second = 1 s / Mean for every row (the 32-caller rows report the time per request)."
   echo
   # The hand-kept assessment against the targets; update it with each recorded run.
   cat benchmarks/notes.md
