@@ -2,40 +2,27 @@ using System.Net;
 using BenchmarkDotNet.Attributes;
 using Flurl.Http;
 using RestSharp;
-using Pipeline.TestServer;
 
 namespace Pipeline.Benchmarks;
 
 /// <summary>Scenario 3: a chain of 5 redirects that sets a cookie on every hop, on loopback.</summary>
 [MemoryDiagnoser]
-public class RedirectBenchmark
+public class RedirectBenchmark : LoopbackClients
 {
-    private LoopbackApp _app = null!;
-    private Session _session = null!;
     private SocketsHttpHandler _handler = null!;
-    private IFlurlClient _flurl = null!;
-    private RestClient _rest = null!;
     private string _url = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    public override void Setup()
     {
-        _app = Loopback.Start();
-        _url = _app.Url("/redirect-cookie/5");
-        _session = new Session();
+        base.Setup();
+        _url = App.Url("/redirect-cookie/5");
         _handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
-        _flurl = new FlurlClient(_app.BaseUrl);
-        _rest = new RestClient(_app.BaseUrl);
     }
 
-    [GlobalCleanup]
-    public void Cleanup()
+    public override void Cleanup()
     {
-        _session.Dispose();
         _handler.Dispose();
-        _flurl.Dispose();
-        _rest.Dispose();
-        Loopback.Stop(_app);
+        base.Cleanup();
     }
 
     /// <summary>The hand-written equivalent: follow Location and keep the cookies in a CookieContainer.</summary>
@@ -76,15 +63,15 @@ public class RedirectBenchmark
     [Benchmark]
     public async Task<int> PipelineSession()
     {
-        _session.Cookies.Clear();
-        using var response = await _session.GetAsync(_url);
+        Session.Cookies.Clear();
+        using var response = await Session.GetAsync(_url);
         return response.Content.Length;
     }
 
-    [Benchmark]
-    public async Task<int> Flurl() => (await _flurl.Request("/redirect-cookie/5").WithCookies(out _).GetBytesAsync()).Length;
+    [Benchmark(Description = "Flurl")]
+    public async Task<int> FlurlClient() => (await Flurl.Request("/redirect-cookie/5").WithCookies(out _).GetBytesAsync()).Length;
 
-    [Benchmark]
-    public async Task<int> RestSharp() =>
-        (await _rest.ExecuteAsync(new RestRequest("/redirect-cookie/5") { CookieContainer = new CookieContainer() })).RawBytes!.Length;
+    [Benchmark(Description = "RestSharp")]
+    public async Task<int> RestSharpClient() =>
+        (await Rest.ExecuteAsync(new RestRequest("/redirect-cookie/5") { CookieContainer = new CookieContainer() })).RawBytes!.Length;
 }

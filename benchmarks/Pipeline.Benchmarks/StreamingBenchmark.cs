@@ -1,62 +1,54 @@
 using BenchmarkDotNet.Attributes;
 using Flurl.Http;
 using RestSharp;
-using Pipeline.TestServer;
 
 namespace Pipeline.Benchmarks;
 
 /// <summary>Scenario 5: stream a 256 MB body on loopback in 64 KB chunks; throughput and allocated memory.</summary>
 [MemoryDiagnoser]
-public class StreamingBenchmark
+public class StreamingBenchmark : LoopbackClients
 {
     private const long Size = 256L * 1024 * 1024;
-    private LoopbackApp _app = null!;
-    private HttpClient _raw = null!;
-    private Session _session = null!;
-    private IFlurlClient _flurl = null!;
-    private RestClient _rest = null!;
     private string _url = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    public override void Setup()
     {
-        _app = Loopback.Start();
-        _url = _app.Url($"/stream-bytes/{Size}");
-        _raw = new HttpClient();
-        _session = new Session();
-        _flurl = new FlurlClient();
-        _rest = new RestClient();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _raw.Dispose();
-        _session.Dispose();
-        _flurl.Dispose();
-        _rest.Dispose();
-        Loopback.Stop(_app);
+        base.Setup();
+        _url = App.Url($"/stream-bytes/{Size}");
     }
 
     [Benchmark(Baseline = true)]
     public async Task<long> RawHttpClient()
     {
-        using var response = await _raw.GetAsync(_url, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Raw.GetAsync(_url, HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
         return await DrainAsync(stream);
     }
 
     [Benchmark]
-    public async Task<long> Flurl()
+    public async Task<long> PipelineSession()
     {
-        await using var stream = await _flurl.Request(_url).GetStreamAsync();
+        using var response = await Session.GetAsync(_url, new() { Stream = true });
+        long total = 0;
+        await foreach (var chunk in response.IterContentAsync(64 * 1024))
+        {
+            total += chunk.Length;
+        }
+
+        return total;
+    }
+
+    [Benchmark(Description = "Flurl")]
+    public async Task<long> FlurlClient()
+    {
+        await using var stream = await Flurl.Request(_url).GetStreamAsync();
         return await DrainAsync(stream);
     }
 
-    [Benchmark]
-    public async Task<long> RestSharp()
+    [Benchmark(Description = "RestSharp")]
+    public async Task<long> RestSharpClient()
     {
-        await using var stream = await _rest.DownloadStreamAsync(new RestRequest(_url));
+        await using var stream = await Rest.DownloadStreamAsync(new RestRequest(_url));
         return await DrainAsync(stream!);
     }
 
@@ -68,19 +60,6 @@ public class StreamingBenchmark
         while ((read = await stream.ReadAsync(buffer)) > 0)
         {
             total += read;
-        }
-
-        return total;
-    }
-
-    [Benchmark]
-    public async Task<long> PipelineSession()
-    {
-        using var response = await _session.GetAsync(_url, new() { Stream = true });
-        long total = 0;
-        await foreach (var chunk in response.IterContentAsync(64 * 1024))
-        {
-            total += chunk.Length;
         }
 
         return total;
