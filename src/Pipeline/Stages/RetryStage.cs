@@ -103,14 +103,19 @@ internal sealed class RetryStage : DelegatingHandler
                 ShouldHandle = args =>
                 {
                     var rules = args.Context.Properties.GetValue(RulesKey, null!);
-                    return ValueTask.FromResult(args.Outcome.Exception is { } exception
-                        ? exception is not OperationCanceledException && rules.ShouldRetry(exception)
-                        : rules.ShouldRetry(args.Outcome.Result!));
+                    return ValueTask.FromResult(args.Outcome switch
+                    {
+                        { Exception: OperationCanceledException } => false,
+                        { Exception: { } exception } => rules.ShouldRetry(exception),
+                        { Result: { } response } => rules.ShouldRetry(response),
+                        _ => false,
+                    });
                 },
                 DelayGenerator = args =>
                 {
                     var rules = args.Context.Properties.GetValue(RulesKey, null!);
-                    return ValueTask.FromResult<TimeSpan?>(rules.Delay(args.Outcome.Result, Random.Shared.NextDouble()));
+                    var response = args.Outcome is { Exception: null, Result: { } result } ? result : null;
+                    return ValueTask.FromResult<TimeSpan?>(rules.Delay(response, Random.Shared.NextDouble()));
                 },
             })
             .Build();
