@@ -198,6 +198,11 @@ internal static class CookieRules
     /// <returns>The header value, or <see langword="null"/> when no cookie applies.</returns>
     public static string? BuildCookieHeader(CookieJar jar, IDictionary<string, string>? requestCookies, Uri uri, DateTime utcNow)
     {
+        if (jar.Snapshot.IsEmpty && (requestCookies is null || requestCookies.Count == 0))
+        {
+            return null;
+        }
+
         var host = uri.IdnHost.ToLowerInvariant();
         var path = uri.AbsolutePath;
         var secureChannel = uri.Scheme == Uri.UriSchemeHttps;

@@ -3,6 +3,10 @@ namespace Pipeline;
 /// <summary>requests' <c>merge_setting</c> and <c>merge_hooks</c> for the settings that are not headers.</summary>
 internal static class MergeRules
 {
+    // Shared empty results: the stages only read merged settings, they never change them.
+    private static readonly QueryParams EmptyParams = [];
+    private static readonly ProxyMap EmptyProxies = [];
+
     /// <summary>Scalar settings: a request value that is set wins, <see langword="false"/> included.</summary>
     public static T? MergeSetting<T>(T? request, T? session)
         where T : class => request ?? session;
@@ -10,6 +14,12 @@ internal static class MergeRules
     /// <summary>Params: session pairs updated by the request's keys (a replaced key keeps its place); all-null keys are removed.</summary>
     public static QueryParams MergeSetting(QueryParams? request, QueryParams? session)
     {
+        if (request is null or { Count: 0 })
+        {
+            // Only a snapshot of the session's params is needed; null values are dropped when the URL is built.
+            return session is null or { Count: 0 } ? EmptyParams : new QueryParams(session);
+        }
+
         var merged = new QueryParams();
         var requestKeys = new HashSet<string>(StringComparer.Ordinal);
         if (request is not null)
@@ -54,6 +64,11 @@ internal static class MergeRules
     /// <summary>Proxies: session entries updated by the request's; null values remove.</summary>
     public static ProxyMap MergeSetting(ProxyMap? request, ProxyMap? session)
     {
+        if (request is null && session is null or { Count: 0 })
+        {
+            return EmptyProxies;
+        }
+
         var merged = session is null ? new ProxyMap() : new ProxyMap(session);
         if (request is not null)
         {

@@ -83,7 +83,8 @@ internal static class ProxyRules
     /// <summary>The proxy for one hop, or null to go direct.</summary>
     public static ProxySelection? ChooseProxy(Uri url, ProxyMap? proxies, bool trustEnv)
     {
-        if (proxies is null or { Count: 0 } && !trustEnv)
+        // The common case, no proxy anywhere, allocates nothing (the environment is still read on every call).
+        if (proxies is null or { Count: 0 } && (!trustEnv || !AnyEnvironmentProxy()))
         {
             return null;
         }
@@ -175,6 +176,19 @@ internal static class ProxyRules
     {
         var bytes = address.GetAddressBytes();
         return ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+    }
+
+    private static bool AnyEnvironmentProxy()
+    {
+        foreach (var scheme in EnvironmentSchemes)
+        {
+            if (!string.IsNullOrEmpty(Read(scheme + "_proxy")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Read(string lowerName) =>
