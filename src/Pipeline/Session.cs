@@ -226,7 +226,8 @@ public partial class Session : IDisposable, IAsyncDisposable
             effectiveVerify = TlsRules.EffectiveVerify(effectiveVerify, trustEnv: true);
         }
 
-        return new EnvironmentSettings(merged, stream ?? Stream, effectiveVerify, cert ?? Cert);
+        // A copy: the merged map may be a shared empty instance that requests read.
+        return new EnvironmentSettings(new ProxyMap(merged), stream ?? Stream, effectiveVerify, cert ?? Cert);
     }
 
     /// <summary>Closes the session's own connection pool; same as <see cref="Dispose()"/>.</summary>

@@ -136,4 +136,17 @@ public sealed class EnvironmentSettingsTests : IDisposable
         Assert.Equal("/tmp/request-ca.pem", settings.Verify.CaBundlePath);
         Assert.Equal("k.pem", settings.Cert!.KeyPath);
     }
+
+    [Fact]
+    public async Task MergeEnvironmentSettings_ReturnsAMapTheCallerMayChange_WithoutAffectingRequests()
+    {
+        using var session = new Session { TrustEnv = false };
+        await using var server = new Pipeline.Tests.Infrastructure.RawHttpServer();
+
+        var settings = session.MergeEnvironmentSettings("http://example.com/", null, null, null, null);
+        settings.Proxies["http"] = "http://127.0.0.1:1";
+        using var response = await session.GetAsync(server.BaseUrl + "/direct");
+
+        Assert.Equal("GET /direct HTTP/1.1", Assert.Single(server.Requests).RequestLine);
+    }
 }
