@@ -74,7 +74,11 @@ public static class PipelineServiceCollectionExtensions
     /// <param name="policy">The retry policy; an adapter mounted with its own <see cref="HttpAdapter.MaxRetries"/> wins for its prefix.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="policy"/> is <see langword="null"/>.</exception>
-    /// <remarks>The RetryStage runs per hop, after your stages and before the proxy stage; do not stack another retry handler on top.</remarks>
+    /// <remarks>
+    /// The RetryStage runs per hop, after your stages and before the proxy stage. A handler added with
+    /// <c>AddHttpMessageHandler</c> (as <c>AddStandardResilienceHandler</c> is) runs inside it, once per attempt, so
+    /// give only one of them a retry: their attempts multiply. See docs/retries.md.
+    /// </remarks>
     public static ISessionBuilder AddRetry(this ISessionBuilder builder, RetryPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(builder);

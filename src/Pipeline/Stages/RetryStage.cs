@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Polly;
 using Polly.Retry;
 
@@ -9,54 +8,56 @@ namespace Pipeline;
 /// policy of the adapter mounted for the URL, else the session's.
 /// </summary>
 /// <remarks>
-/// Each attempt sends a fresh copy of the request (a message is sent once); the body is replayed from its bytes or
-/// rewound, and a request whose body cannot be replayed is sent once. Exhausted status retries are marked on the
-/// request for the HooksStage, which throws <see cref="RetryException"/> with the finished <see cref="Response"/>.
+/// One Polly pipeline serves every policy: it holds no counts of its own, and each hop's <see cref="RetryRules"/>
+/// (urllib3's counters) rides in the <see cref="ResilienceContext"/> and decides whether and how long to wait. Each
+/// attempt after the first sends a fresh copy of the request (a message is sent once), its body replayed from its
+/// bytes or rewound; a request whose body cannot be replayed is sent once. Polly disposes a response it retries.
+/// Exhausted status retries are marked on the request for the HooksStage, which throws <see cref="RetryException"/>
+/// with the finished <see cref="Response"/>.
 /// </remarks>
 internal sealed class RetryStage : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<RetryRules> RulesKey = new("Pipeline.RetryRules");
-    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Pipeline.RetryRequest");
 
     private readonly RetryPolicy? _defaults;
     private readonly TimeProvider _time;
-    private readonly ConditionalWeakTable<RetryPolicy, ResiliencePipeline<HttpResponseMessage>> _pipelines = [];
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
     /// <param name="defaults">The policy for a request sent without a session (a plain named HttpClient).</param>
-    /// <param name="time">The clock the waits use.</param>
+    /// <param name="time">The clock the waits use, and that an HTTP-date Retry-After is read against.</param>
     public RetryStage(RetryPolicy? defaults = null, TimeProvider? time = null)
     {
         _defaults = defaults;
         _time = time ?? TimeProvider.System;
+        _pipeline = Build(_time);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var policy = ChoosePolicy(request, context);
-        if (policy is not { Total: > 0 } || !RetryCopy.CanReplay(request, context))
+        if (policy is null || CannotRetryOrRaise(policy) || !RetryCopy.CanReplay(request, context))
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        var rules = new RetryRules(policy, request.Method.Method);
+        var rules = new RetryRules(policy, request.Method.Method, _time);
         var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
         resilience.Properties.Set(RulesKey, rules);
-        resilience.Properties.Set(RequestKey, request);
         try
         {
-            var attempt = 0;
-            var response = await _pipelines.GetValue(policy, Build).ExecuteAsync(
-                async (ctx, state) =>
+            var response = await _pipeline.ExecuteAsync(
+                static async (ctx, state) =>
                 {
-                    var message = attempt++ == 0 ? state.Request : RetryCopy.Create(state.Request, state.Context);
+                    var message = state.Rules.Retries == 0 ? state.Request : RetryCopy.Create(state.Request, state.Context);
                     return await state.Stage.SendOnceAsync(message, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 resilience,
-                (Request: request, Context: context, Stage: this)).ConfigureAwait(false);
+                (Request: request, Context: context, Rules: rules, Stage: this)).ConfigureAwait(false);
 
             if (rules.ExhaustedStatus is { } status && policy.RaiseOnStatus)
             {
+                // urllib3's MaxRetryError text; requests raises it as RetryError.
                 var message = $"Max retries exceeded with url: {Redaction.RedactUrl(request.RequestUri?.PathAndQuery ?? string.Empty)} "
                     + $"(Caused by ResponseError('too many {(int)status} error responses'))";
                 if (context is null)
@@ -79,28 +80,17 @@ internal sealed class RetryStage : DelegatingHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
 
-    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    /// <summary>requests' default <c>Retry(0)</c> with no force-list: nothing to retry and no status to raise on, so no Polly.</summary>
+    private static bool CannotRetryOrRaise(RetryPolicy policy) => policy.Total == 0 && policy.StatusForcelist.Count == 0;
 
-    private RetryPolicy? ChoosePolicy(HttpRequestMessage request, RequestContext? context)
-    {
-        if (context is null)
-        {
-            return _defaults;
-        }
-
-        var url = request.RequestUri?.OriginalString ?? string.Empty;
-        return AdapterMap.Find(context.Adapters, url)?.Handler is HttpAdapter { MaxRetries: { } adapterPolicy } ? adapterPolicy : context.Retry;
-    }
-
-    private ResiliencePipeline<HttpResponseMessage> Build(RetryPolicy policy) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+    private static ResiliencePipeline<HttpResponseMessage> Build(TimeProvider time) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 // The counters in RetryRules decide; Polly's own limit is only a backstop.
                 MaxRetryAttempts = int.MaxValue,
                 UseJitter = false,
-                ShouldHandle = args =>
+                ShouldHandle = static args =>
                 {
                     var rules = args.Context.Properties.GetValue(RulesKey, null!);
                     return ValueTask.FromResult(args.Outcome switch
@@ -111,7 +101,7 @@ internal sealed class RetryStage : DelegatingHandler
                         _ => false,
                     });
                 },
-                DelayGenerator = args =>
+                DelayGenerator = static args =>
                 {
                     var rules = args.Context.Properties.GetValue(RulesKey, null!);
                     var response = args.Outcome is { Exception: null, Result: { } result } ? result : null;
@@ -119,4 +109,19 @@ internal sealed class RetryStage : DelegatingHandler
                 },
             })
             .Build();
+
+    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        base.SendAsync(request, cancellationToken);
+
+    private RetryPolicy? ChoosePolicy(HttpRequestMessage request, RequestContext? context)
+    {
+        if (context is null)
+        {
+            return _defaults;
+        }
+
+        // requests' get_adapter: the adapter mounted for the URL brings its own max_retries.
+        var url = request.RequestUri?.OriginalString ?? string.Empty;
+        return AdapterMap.Find(context.Adapters, url)?.Handler is HttpAdapter { MaxRetries: { } adapterPolicy } ? adapterPolicy : context.Retry;
+    }
 }

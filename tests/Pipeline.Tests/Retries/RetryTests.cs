@@ -236,40 +236,6 @@ public sealed class RetryTests
         Assert.Equal(2, transport.Calls);
     }
 
-    [Theory]
-    [InlineData(0.5, 1, 0)]
-    [InlineData(0.5, 2, 1)]
-    [InlineData(0.5, 3, 2)]
-    [InlineData(0.5, 4, 4)]
-    [InlineData(10, 10, 120)]
-    public void Backoff_FollowsUrllib3(double factor, int retry, double expectedSeconds)
-    {
-        var policy = new RetryPolicy { BackoffFactor = factor };
-
-        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), policy.Backoff(retry, random: 0.5));
-    }
-
-    [Fact]
-    public void Policy_NegativeCounts_AreRejected()
-    {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RetryPolicy { Total = -1 });
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RetryPolicy { Status = -1 });
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RetryPolicy { BackoffFactor = -0.1 });
-    }
-
-    [Fact]
-    public void RetryAfter_SecondsOrHttpDate()
-    {
-        var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-        using var seconds = new HttpResponseMessage();
-        seconds.Headers.TryAddWithoutValidation("Retry-After", "7");
-        using var date = new HttpResponseMessage();
-        date.Headers.TryAddWithoutValidation("Retry-After", "Thu, 26 Nov 2026 12:00:30 GMT");
-
-        Assert.Equal(TimeSpan.FromSeconds(7), RetryRules.RetryAfter(seconds, now));
-        Assert.Equal(TimeSpan.FromSeconds(30), RetryRules.RetryAfter(date, now));
-    }
-
     private static async Task WaitForAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
