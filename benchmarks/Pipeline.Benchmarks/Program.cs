@@ -10,4 +10,27 @@ if (args is ["serve", ..])
     await Task.Delay(Timeout.Infinite);
 }
 
+// "profile [seconds]" runs the overhead scenario in a loop, to attach a profiler (benchmarks/README.md).
+if (args is ["profile", ..])
+{
+    var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
+    var overhead = new OverheadBenchmark();
+    overhead.Setup();
+    var until = DateTime.UtcNow.AddSeconds(seconds);
+    long count = 0;
+    while (DateTime.UtcNow < until)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            await overhead.PipelineSession();
+        }
+
+        count += 10_000;
+    }
+
+    overhead.Cleanup();
+    Console.WriteLine($"{count} requests in {seconds} s: {seconds * 1e9 / count:F0} ns each");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(OverheadBenchmark).Assembly).Run(args);

@@ -77,6 +77,8 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>
             {
                 _items[index] = new(name, value);
             }
+
+            Version++;
         }
     }
 
@@ -98,6 +100,8 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>
             var existing = _items[index];
             _items[index] = new(existing.Key, existing.Value is null ? value : existing.Value + ", " + value);
         }
+
+        Version++;
     }
 
     /// <summary>Determines whether a header of that name is present, ignoring case.</summary>
@@ -128,11 +132,16 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>
         }
 
         _items.RemoveAt(index);
+        Version++;
         return true;
     }
 
     /// <summary>Removes every header.</summary>
-    public void Clear() => _items.Clear();
+    public void Clear()
+    {
+        _items.Clear();
+        Version++;
+    }
 
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, string?>> GetEnumerator() => _items.GetEnumerator();
@@ -142,6 +151,9 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>
     /// <summary>Returns the headers as <c>Name: value</c> lines, with credentials redacted.</summary>
     /// <returns>The headers, one per line.</returns>
     public override string ToString() => Redaction.FormatHeaders(this);
+
+    /// <summary>Gets a number that changes with every change to the map, so a session can tell its snapshot is current.</summary>
+    internal int Version { get; private set; }
 
     internal KeyValuePair<string, string?> ItemAt(int index) => _items[index];
 

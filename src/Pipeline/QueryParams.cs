@@ -61,6 +61,7 @@ public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
         set
         {
             ArgumentNullException.ThrowIfNull(key);
+            Version++;
             var first = _items.FindIndex(p => p.Key == key);
             if (first < 0)
             {
@@ -87,6 +88,7 @@ public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
     {
         ArgumentNullException.ThrowIfNull(key);
         _items.Add(new(key, value));
+        Version++;
     }
 
     /// <summary>Gets every value of a key in order.</summary>
@@ -114,10 +116,18 @@ public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
     /// <summary>Removes every value of a key.</summary>
     /// <param name="key">The parameter name.</param>
     /// <returns><see langword="true"/> when something was removed.</returns>
-    public bool Remove(string key) => _items.RemoveAll(p => p.Key == key) > 0;
+    public bool Remove(string key)
+    {
+        Version++;
+        return _items.RemoveAll(p => p.Key == key) > 0;
+    }
 
     /// <summary>Removes every parameter.</summary>
-    public void Clear() => _items.Clear();
+    public void Clear()
+    {
+        _items.Clear();
+        Version++;
+    }
 
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, string?>> GetEnumerator() => _items.GetEnumerator();
@@ -127,6 +137,9 @@ public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
     /// <summary>Returns the parameters encoded as a query string, as requests' <c>urlencode</c> does.</summary>
     /// <returns>The query string without a leading <c>?</c>.</returns>
     public override string ToString() => UrlRules.EncodeParams(this);
+
+    /// <summary>Gets a number that changes with every change, so a session can reuse its encoded params while it holds.</summary>
+    internal int Version { get; private set; }
 
     internal KeyValuePair<string, string?> ItemAt(int index) => _items[index];
 }

@@ -7,6 +7,9 @@ public partial class Session
 {
     private static readonly RequestOptions NoOptions = new();
 
+    private Snapshot<HeaderMap, HeaderMap>? _headerSnapshot;
+    private Snapshot<QueryParams, string>? _paramsSnapshot;
+
     /// <summary>Sends a request with the session's settings merged under <paramref name="options"/> (requests' <c>Session.request</c>).</summary>
     /// <param name="method">The HTTP method; upper-cased.</param>
     /// <param name="url">The URL, absolute or relative to <see cref="BaseAddress"/>.</param>
@@ -47,11 +50,6 @@ public partial class Session
         var (message, context) = CreateMessage(request.Method.ToUpperInvariant(), request.Url, options, defaultAllowRedirects: true);
         using (message)
         {
-            if (context.Params is { Count: > 0 })
-            {
-                message.RequestUri = new Uri(UrlRules.AppendParams(message.RequestUri!.OriginalString, context.Params));
-            }
-
             HeaderRules.Apply(message, context.Headers!, overwrite: true);
             if (!message.Headers.Contains("Cookie")
                 && CookieRules.BuildCookieHeader(Cookies, context.RequestCookies, message.RequestUri!, DateTime.UtcNow) is { } cookie)
@@ -128,17 +126,18 @@ public partial class Session
         // Everything that can be wrong with the request is checked here, before any byte is sent.
         var prepared = UrlRules.PrepareUrl(ResolveRelative(url));
         var adapters = Adapters.Snapshot;
-        var uri = ToUri(prepared.Url, adapters);
-        var headers = HeaderRules.Merge(options.Headers, Headers);
-        HeaderRules.ValidateAll(options.Headers);
-        HeaderRules.ValidateAll(headers);
+
+        // requests' prepare_url appends the params here, once (never for a non-HTTP URL such as "mailto:"), so the
+        // request gets one Uri; the ParamsStage only serves requests sent without a session.
+        var query = prepared.IsHttp ? EncodedParams(options.Params) : string.Empty;
+        var uri = ToUri(query.Length == 0 ? prepared.Url : AppendQuery(prepared.Url, query), adapters);
+        var headers = MergedHeaders(options.Headers);
         CookieRules.ValidateRequestCookies(options.Cookies);
         var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
-        var message = new HttpRequestMessage(new HttpMethod(method), uri) { Content = body.Content };
+        var message = new HttpRequestMessage(HttpMethod.Parse(method), uri) { Content = body.Content };
         var context = new RequestContext
         {
             Headers = headers,
-            Params = MergeRules.MergeSetting(options.Params, Params),
             Auth = ResolveAuth(options.Auth, prepared, uri, headers),
             AuthDisabled = ReferenceEquals(options.Auth, Auth.None),
             Cookies = Cookies,
@@ -160,6 +159,65 @@ public partial class Session
         };
         message.Options.Set(RequestContext.Key, context);
         return (message, context);
+    }
+
+    /// <summary>
+    /// requests' <c>merge_setting</c> for headers, validated. Without request headers the merged map is the session's
+    /// own, so it is copied and validated once and reused until the session's headers change (measured: about 0.5 µs and
+    /// 300 bytes per request).
+    /// </summary>
+    private HeaderMap MergedHeaders(HeaderMap? requestHeaders)
+    {
+        var sessionHeaders = Headers;
+        if (requestHeaders is { Count: > 0 })
+        {
+            HeaderRules.ValidateAll(requestHeaders);
+            var merged = HeaderRules.Merge(requestHeaders, sessionHeaders);
+            HeaderRules.ValidateAll(merged);
+            return merged;
+        }
+
+        var cached = Volatile.Read(ref _headerSnapshot);
+        if (cached is not null && ReferenceEquals(cached.Source, sessionHeaders) && cached.Version == sessionHeaders.Version)
+        {
+            return cached.Value;
+        }
+
+        // The version is read first: a change made while copying makes the next request copy again.
+        var version = sessionHeaders.Version;
+        var snapshot = HeaderRules.Merge(null, sessionHeaders);
+        HeaderRules.ValidateAll(snapshot);
+        Volatile.Write(ref _headerSnapshot, new Snapshot<HeaderMap, HeaderMap>(sessionHeaders, version, snapshot));
+        return snapshot;
+    }
+
+    /// <summary>
+    /// The merged params as requests' <c>urlencode</c> writes them. Without request params they are the session's, encoded
+    /// once and reused until the session's params change; the stages only ever read the merged map.
+    /// </summary>
+    private string EncodedParams(QueryParams? requestParams)
+    {
+        var sessionParams = Params;
+        if (requestParams is { Count: > 0 })
+        {
+            return UrlRules.EncodeParams(MergeRules.MergeSetting(requestParams, sessionParams));
+        }
+
+        if (sessionParams.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var cached = Volatile.Read(ref _paramsSnapshot);
+        if (cached is not null && ReferenceEquals(cached.Source, sessionParams) && cached.Version == sessionParams.Version)
+        {
+            return cached.Value;
+        }
+
+        var version = sessionParams.Version;
+        var encoded = UrlRules.EncodeParams(sessionParams);
+        Volatile.Write(ref _paramsSnapshot, new Snapshot<QueryParams, string>(sessionParams, version, encoded));
+        return encoded;
     }
 
     private async Task<Response> SendCoreAsync(HttpRequestMessage message, RequestContext context, CancellationToken cancellationToken)
@@ -257,4 +315,16 @@ public partial class Session
 
     [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9+.\-]*://")]
     private static partial Regex AbsoluteUrl();
+
+    /// <summary>Appends an encoded query to a prepared URL, before its fragment.</summary>
+    private static string AppendQuery(string url, string query)
+    {
+        var hash = url.IndexOf('#', StringComparison.Ordinal);
+        var end = hash < 0 ? url.Length : hash;
+        var separator = url.AsSpan(0, end).Contains('?') ? "&" : "?";
+        return hash < 0 ? string.Concat(url, separator, query) : string.Concat(url.AsSpan(0, hash), separator, query, url.AsSpan(hash));
+    }
+
+    /// <summary>A value derived from a session setting, valid while the setting is the same object at the same version.</summary>
+    private sealed record Snapshot<TSource, TValue>(TSource Source, int Version, TValue Value);
 }

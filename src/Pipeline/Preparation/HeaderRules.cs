@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 
 namespace Pipeline;
@@ -11,6 +12,9 @@ internal static class HeaderRules
         "Allow", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length", "Content-Location",
         "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified",
     };
+
+    private static readonly SearchValues<char> TokenChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     public static bool IsContentHeader(string name) => ContentHeaders.Contains(name);
 
@@ -119,18 +123,8 @@ internal static class HeaderRules
         }
     }
 
-    private static bool IsToken(string name)
-    {
-        foreach (var c in name)
-        {
-            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return name.Length > 0;
-    }
+    // RFC 9110 tchar: one vectorized scan per name (a per-character lookup was the largest cost of header validation).
+    private static bool IsToken(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(TokenChars);
 
     private static void RemoveNulls(HeaderMap map)
     {

@@ -181,13 +181,16 @@ internal static class ProxyRules
 
     private static bool AnyEnvironmentProxy(string scheme) => scheme switch
     {
-        "http" => !string.IsNullOrEmpty(Read("http_proxy")) || !string.IsNullOrEmpty(Read("all_proxy")),
-        "https" => !string.IsNullOrEmpty(Read("https_proxy")) || !string.IsNullOrEmpty(Read("all_proxy")),
-        _ => !string.IsNullOrEmpty(Read("all_proxy")) || !string.IsNullOrEmpty(Read(scheme + "_proxy")),
+        "http" => Read("http_proxy", "HTTP_PROXY") is not null || Read("all_proxy", "ALL_PROXY") is not null,
+        "https" => Read("https_proxy", "HTTPS_PROXY") is not null || Read("all_proxy", "ALL_PROXY") is not null,
+        _ => Read("all_proxy", "ALL_PROXY") is not null || Read(scheme + "_proxy") is not null,
     };
 
-    private static string? Read(string lowerName) =>
+    private static string? Read(string lowerName) => Read(lowerName, lowerName.ToUpperInvariant());
+
+    // Lower case first, as urllib's getproxies_environment; an empty value counts as unset.
+    private static string? Read(string lowerName, string upperName) =>
         Environment.GetEnvironmentVariable(lowerName) is { Length: > 0 } lower
             ? lower
-            : Environment.GetEnvironmentVariable(lowerName.ToUpperInvariant());
+            : Environment.GetEnvironmentVariable(upperName) is { Length: > 0 } upper ? upper : null;
 }
