@@ -70,7 +70,11 @@ public sealed class Response : IDisposable
     public HeaderMap Headers { get; }
 
     /// <summary>Gets the cookies this response set.</summary>
-    public CookieJar Cookies { get; internal set; } = new();
+    public CookieJar Cookies
+    {
+        get => field ??= new();
+        internal set;
+    }
 
     /// <summary>Gets the time from sending the request to receiving the response headers.</summary>
     public TimeSpan Elapsed { get; }

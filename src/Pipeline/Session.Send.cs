@@ -112,13 +112,24 @@ public partial class Session
         return await SendCoreAsync(message, context, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Response> RequestCoreAsync(string method, string url, RequestOptions? options, bool defaultAllowRedirects, CancellationToken cancellationToken)
+    private Task<Response> RequestCoreAsync(string method, string url, RequestOptions? options, bool defaultAllowRedirects, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(method);
         ArgumentNullException.ThrowIfNull(url);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var (message, context) = CreateMessage(method.ToUpperInvariant(), url, options ?? NoOptions, defaultAllowRedirects);
-        return await SendCoreAsync(message, context, cancellationToken).ConfigureAwait(false);
+        HttpRequestMessage message;
+        RequestContext context;
+        try
+        {
+            (message, context) = CreateMessage(method.ToUpperInvariant(), url, options ?? NoOptions, defaultAllowRedirects);
+        }
+        catch (Exception ex)
+        {
+            // A request that cannot be prepared fails its task, as one that fails on the wire does.
+            return Task.FromException<Response>(ex);
+        }
+
+        return SendCoreAsync(message, context, cancellationToken);
     }
 
     private (HttpRequestMessage Message, RequestContext Context) CreateMessage(string method, string url, RequestOptions options, bool defaultAllowRedirects)

@@ -206,6 +206,7 @@ internal static class CookieRules
         var host = uri.IdnHost.ToLowerInvariant();
         var path = uri.AbsolutePath;
         var secureChannel = uri.Scheme == Uri.UriSchemeHttps;
+        Cookie? first = null;
         List<Cookie>? matches = null;
         foreach (var entry in jar.Snapshot)
         {
@@ -219,21 +220,37 @@ internal static class CookieRules
                 continue;
             }
 
-            (matches ??= []).Add(cookie);
+            // One matching cookie, the common case, needs no list.
+            if (first is null)
+            {
+                first = cookie;
+            }
+            else
+            {
+                (matches ??= [first]).Add(cookie);
+            }
         }
 
-        if (matches is null && (requestCookies is null || requestCookies.Count == 0))
+        var noRequestCookies = requestCookies is null || requestCookies.Count == 0;
+        if (first is null && noRequestCookies)
         {
             return null;
         }
 
+        if (matches is null && noRequestCookies)
+        {
+            return string.Concat(first!.Name, "=", first.Value);
+        }
+
+        matches ??= first is null ? null : [first];
         var builder = new StringBuilder();
         if (matches is not null)
         {
             // Longer paths first, ties in jar order (a stable sort): the jar keeps creation order and a replaced cookie
             // keeps its place, as §5.3 step 11.3 keeps the old creation-time. Cookie.TimeStamp would not: it is the
             // replacement's own time, and equal for cookies created in the same tick.
-            foreach (var cookie in matches.OrderByDescending(c => c.Path.Length))
+            SortByPathLengthDescending(matches);
+            foreach (var cookie in matches)
             {
                 Append(builder, cookie.Name, cookie.Value);
             }
@@ -248,6 +265,23 @@ internal static class CookieRules
         }
 
         return builder.ToString();
+    }
+
+    // A stable insertion sort: a request matches a handful of cookies, and LINQ's OrderBy allocated five objects per request.
+    private static void SortByPathLengthDescending(List<Cookie> cookies)
+    {
+        for (var i = 1; i < cookies.Count; i++)
+        {
+            var cookie = cookies[i];
+            var j = i - 1;
+            while (j >= 0 && cookies[j].Path.Length < cookie.Path.Length)
+            {
+                cookies[j + 1] = cookies[j];
+                j--;
+            }
+
+            cookies[j + 1] = cookie;
+        }
     }
 
     /// <summary>Validates per-request cookies before anything is sent.</summary>

@@ -77,4 +77,6 @@ public sealed class HookList : IEnumerable<Func<Response, CancellationToken, Val
     public IEnumerator<Func<Response, CancellationToken, ValueTask<Response?>>> GetEnumerator() => _hooks.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    internal Func<Response, CancellationToken, ValueTask<Response?>> ItemAt(int index) => _hooks[index];
 }

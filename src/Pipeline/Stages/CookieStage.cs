@@ -39,11 +39,20 @@ internal sealed class CookieStage : DelegatingHandler
         // Cookies of an auth challenge answered within this hop (a digest 401) reach the session jar too.
         foreach (var earlier in response.History)
         {
-            earlier.Cookies = Extract(earlier.SetCookieHeaders, earlier.RequestUri ?? uri, context.Cookies, new CookieJar(), now)!;
+            StoreHopCookies(earlier, uri, context.Cookies, now);
         }
 
-        response.Cookies = Extract(response.SetCookieHeaders, response.RequestUri ?? uri, context.Cookies, new CookieJar(), now)!;
+        StoreHopCookies(response, uri, context.Cookies, now);
         return message;
+    }
+
+    // A hop without Set-Cookie keeps the empty jar Response.Cookies creates on first use.
+    private static void StoreHopCookies(Response response, Uri uri, CookieJar session, DateTime now)
+    {
+        if (response.SetCookieHeaders.Count > 0)
+        {
+            response.Cookies = Extract(response.SetCookieHeaders, response.RequestUri ?? uri, session, new CookieJar(), now)!;
+        }
     }
 
     private static CookieJar? Extract(IReadOnlyList<string> setCookies, Uri origin, CookieJar session, CookieJar? own, DateTime now)

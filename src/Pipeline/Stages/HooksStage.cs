@@ -44,9 +44,10 @@ internal sealed class HooksStage : DelegatingHandler
             response.History = history;
         }
 
-        foreach (var hook in context.Hooks.Response)
+        var hooks = context.Hooks.Response;
+        for (var i = 0; i < hooks.Count; i++)
         {
-            response = await hook(response, cancellationToken).ConfigureAwait(false) ?? response;
+            response = await hooks.ItemAt(i)(response, cancellationToken).ConfigureAwait(false) ?? response;
         }
 
         request.Options.Set(HopState.ResponseKey, response);

@@ -18,7 +18,7 @@ internal sealed class RedirectStage : DelegatingHandler
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var maxRedirects = context?.MaxRedirects ?? _defaultMaxRedirects;
-        var history = new List<Response>();
+        List<Response>? history = null;
 
         // Counted apart from history: without a RequestContext no Response is recorded, and the limit must still hold.
         var redirects = 0;
@@ -47,7 +47,7 @@ internal sealed class RedirectStage : DelegatingHandler
 
             if (response is not null)
             {
-                response.History = history.ToArray();
+                response.History = history?.ToArray() ?? [];
             }
 
             if (redirects >= maxRedirects)
@@ -59,7 +59,7 @@ internal sealed class RedirectStage : DelegatingHandler
             redirects++;
             if (response is not null)
             {
-                history.Add(response);
+                (history ??= []).Add(response);
                 await DrainAsync(response, cancellationToken).ConfigureAwait(false);
             }
 
@@ -71,7 +71,7 @@ internal sealed class RedirectStage : DelegatingHandler
         if (HopState.FindResponse(hop) is { } final)
         {
             // requests replaces a response's history only when redirects happened (an auth 401 may be there).
-            if (history.Count > 0)
+            if (history is { Count: > 0 })
             {
                 final.History = history.ToArray();
             }

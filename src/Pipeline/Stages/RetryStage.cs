@@ -32,15 +32,24 @@ internal sealed class RetryStage : DelegatingHandler
         _pipeline = Build(_time);
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var policy = ChoosePolicy(request, context);
         if (policy is null || CannotRetryOrRaise(policy) || !RetryCopy.CanReplay(request, context))
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            // Nothing to retry: the hop passes straight through, with no state machine or Task of this stage's own.
+            return base.SendAsync(request, cancellationToken);
         }
 
+        return SendWithRetriesAsync(request, context, policy, cancellationToken);
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpRequestMessage request, RequestContext? context, RetryPolicy policy, CancellationToken cancellationToken)
+    {
         var rules = new RetryRules(policy, request.Method.Method, _time);
         var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
         resilience.Properties.Set(RulesKey, rules);
@@ -76,9 +85,6 @@ internal sealed class RetryStage : DelegatingHandler
             ResilienceContextPool.Shared.Return(resilience);
         }
     }
-
-    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
 
     /// <summary>requests' default <c>Retry(0)</c> with no force-list: nothing to retry and no status to raise on, so no Polly.</summary>
     private static bool CannotRetryOrRaise(RetryPolicy policy) => policy.Total == 0 && policy.StatusForcelist.Count == 0;

@@ -8,7 +8,7 @@ internal static class BodyReader
 {
     private const long MaxPresizedLength = 64 * 1024 * 1024;
 
-    public static async Task<byte[]> ReadAllAsync(HttpContent content, Response response, CancellationToken cancellationToken)
+    public static async ValueTask<byte[]> ReadAllAsync(HttpContent content, Response response, CancellationToken cancellationToken)
     {
         using var timer = ReadTimer.Start(response.ReadTimeout, cancellationToken);
         var stream = await OpenAsync(content, response, cancellationToken).ConfigureAwait(false);
@@ -50,7 +50,7 @@ internal static class BodyReader
         }
     }
 
-    public static async Task<Stream> OpenAsync(HttpContent content, Response response, CancellationToken cancellationToken)
+    public static async ValueTask<Stream> OpenAsync(HttpContent content, Response response, CancellationToken cancellationToken)
     {
         try
         {
