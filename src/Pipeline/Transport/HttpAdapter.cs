@@ -76,7 +76,10 @@ public partial class HttpAdapter : HttpMessageHandler
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var proxy = request.Options.TryGetValue(HopState.ProxyKey, out var selection) ? selection : null;
         var key = ChooseKey(request, context, proxy);
-        var pool = _pools.GetOrAdd(key, k => new Lazy<HttpMessageInvoker>(() => CreatePool(k), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        var pool = _pools.GetOrAdd(
+            key,
+            static (k, adapter) => new Lazy<HttpMessageInvoker>(() => adapter.CreatePool(k), LazyThreadSafetyMode.ExecutionAndPublication),
+            this).Value;
 
         var read = context?.Timeout?.Read;
         using var readTimer = read is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -151,6 +154,12 @@ public partial class HttpAdapter : HttpMessageHandler
             }
         }
 
+        // Most requests go direct with default TLS: one shared key, nothing allocated.
+        if (proxy is null && cert is null && ReferenceEquals(verify, Verify.Enabled))
+        {
+            return DirectKey;
+        }
+
         return new PoolKey(proxy?.Url, proxy?.Credentials?.UserName, proxy?.Credentials?.Password, verify, cert);
     }
 
@@ -178,6 +187,8 @@ public partial class HttpAdapter : HttpMessageHandler
 
         return new HttpMessageInvoker(handler, disposeHandler: true);
     }
+
+    private static readonly PoolKey DirectKey = new(null, null, null, Verify.Enabled, null);
 
     /// <summary>What makes connections shareable: the proxy with its credentials and the TLS settings.</summary>
     private sealed record PoolKey(Uri? Proxy, string? ProxyUser, string? ProxyPassword, Verify Verify, ClientCert? Cert);
