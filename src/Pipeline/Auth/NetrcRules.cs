@@ -17,18 +17,22 @@ internal static class NetrcRules
             return null;
         }
 
-        var text = ReadNetrc();
-        return text is null ? null : Lookup(text, url.IdnHost);
+        var tokens = ReadNetrc();
+        return tokens is null ? null : Lookup(tokens, url.IdnHost);
     }
 
-    private static string? ReadNetrc()
+    /// <summary>Finds the machine entry for <paramref name="host"/> or the default entry; login (or account) and password.</summary>
+    public static BasicAuth? Lookup(string text, string host) => Lookup(Tokenize(text), host);
+
+    // The file's tokens, not its text, are kept: a session with a ~/.netrc would otherwise tokenize it on every request.
+    private static List<string>? ReadNetrc()
     {
         var explicitPath = Environment.GetEnvironmentVariable("NETRC");
         var now = Environment.TickCount64;
         var snapshot = Volatile.Read(ref _snapshot);
         if (snapshot is not null && snapshot.ExplicitPath == explicitPath && now - snapshot.ReadAt < (long)Recheck.TotalMilliseconds)
         {
-            return snapshot.Text;
+            return snapshot.Tokens;
         }
 
         string? text = null;
@@ -46,14 +50,13 @@ internal static class NetrcRules
             }
         }
 
-        Volatile.Write(ref _snapshot, new NetrcSnapshot(explicitPath, now, text));
-        return text;
+        var tokens = text is null ? null : Tokenize(text);
+        Volatile.Write(ref _snapshot, new NetrcSnapshot(explicitPath, now, tokens));
+        return tokens;
     }
 
-    /// <summary>Finds the machine entry for <paramref name="host"/> or the default entry; login (or account) and password.</summary>
-    public static BasicAuth? Lookup(string text, string host)
+    private static BasicAuth? Lookup(List<string> tokens, string host)
     {
-        var tokens = Tokenize(text);
         (string? Login, string? Account, string? Password)? match = null;
         (string? Login, string? Account, string? Password)? fallback = null;
         var i = 0;
@@ -196,5 +199,5 @@ internal static class NetrcRules
     }
 }
 
-/// <summary>The netrc text last read, with what it was read for and when.</summary>
-internal sealed record NetrcSnapshot(string? ExplicitPath, long ReadAt, string? Text);
+/// <summary>The netrc file last read (its tokens, never changed once read), with what it was read for and when.</summary>
+internal sealed record NetrcSnapshot(string? ExplicitPath, long ReadAt, List<string>? Tokens);
