@@ -72,7 +72,7 @@ public sealed class Response : IDisposable
     /// <summary>Gets the cookies this response set.</summary>
     public CookieJar Cookies
     {
-        get => field ??= new();
+        get => LazyInitializer.EnsureInitialized(ref field);
         internal set;
     }
 

@@ -17,6 +17,17 @@ public sealed class UrlRulesTests
     }
 
     [Theory]
+    [InlineData("http://h:080/", "http://h:80/")]
+    [InlineData("http://h:00080/x", "http://h:80/x")]
+    [InlineData("http://h:0/", "http://h/")]
+    [InlineData("http://h:65535/", "http://h:65535/")]
+    public void PrepareUrl_Port_IsWrittenAsANumber_AndZeroIsDropped(string url, string expected)
+    {
+        // urllib3's parse_url reads the port as an int; requests' prepare_url appends it only when truthy.
+        Assert.Equal(expected, UrlRules.PrepareUrl(url).Url);
+    }
+
+    [Theory]
     [InlineData("HTTP://EXAMPLE.com", "http://example.com/")]
     [InlineData("HTTPS://H/", "https://h/")]
     [InlineData("http://[::FFFF:1.2.3.4]/", "http://[::ffff:1.2.3.4]/")]
