@@ -141,7 +141,7 @@ public partial class Session
         // requests' prepare_url appends the params here, once (never for a non-HTTP URL such as "mailto:"), so the
         // request gets one Uri; the ParamsStage only serves requests sent without a session.
         var query = prepared.IsHttp ? EncodedParams(options.Params) : string.Empty;
-        var uri = ToUri(query.Length == 0 ? prepared.Url : AppendQuery(prepared.Url, query), adapters);
+        var uri = ToUri(query.Length == 0 ? prepared.Url : UrlRules.AppendQuery(prepared.Url, query), adapters);
         var headers = MergedHeaders(options.Headers);
         CookieRules.ValidateRequestCookies(options.Cookies);
         var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
@@ -326,15 +326,6 @@ public partial class Session
 
     [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9+.\-]*://")]
     private static partial Regex AbsoluteUrl();
-
-    /// <summary>Appends an encoded query to a prepared URL, before its fragment.</summary>
-    private static string AppendQuery(string url, string query)
-    {
-        var hash = url.IndexOf('#', StringComparison.Ordinal);
-        var end = hash < 0 ? url.Length : hash;
-        var separator = url.AsSpan(0, end).Contains('?') ? "&" : "?";
-        return hash < 0 ? string.Concat(url, separator, query) : string.Concat(url.AsSpan(0, hash), separator, query, url.AsSpan(hash));
-    }
 
     /// <summary>A value derived from a session setting, valid while the setting is the same object at the same version.</summary>
     private sealed record Snapshot<TSource, TValue>(TSource Source, int Version, TValue Value);

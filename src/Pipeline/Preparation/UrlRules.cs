@@ -179,21 +179,20 @@ internal static partial class UrlRules
     }
 
     /// <summary>Appends encoded params to the query of a prepared URL, before its fragment.</summary>
-    public static string AppendParams(string url, QueryParams parameters)
+    public static string AppendParams(string url, QueryParams parameters) => AppendQuery(url, EncodeParams(parameters));
+
+    /// <summary>Appends an encoded query to a URL's query (or starts one), before its fragment.</summary>
+    public static string AppendQuery(string url, string query)
     {
-        var encoded = EncodeParams(parameters);
-        if (encoded.Length == 0)
+        if (query.Length == 0)
         {
             return url;
         }
 
         var hash = url.IndexOf('#', StringComparison.Ordinal);
-        var beforeFragment = hash < 0 ? url : url[..hash];
-        var fragment = hash < 0 ? string.Empty : url[hash..];
-        var separator = beforeFragment.Contains('?', StringComparison.Ordinal)
-            ? (beforeFragment.EndsWith('?') ? string.Empty : "&")
-            : "?";
-        return beforeFragment + separator + encoded + fragment;
+        var beforeFragment = hash < 0 ? url.AsSpan() : url.AsSpan(0, hash);
+        var separator = beforeFragment.Contains('?') ? (beforeFragment.EndsWith('?') ? string.Empty : "&") : "?";
+        return hash < 0 ? string.Concat(url, separator, query) : string.Concat(beforeFragment, separator, query, url.AsSpan(hash));
     }
 
     /// <summary>Encodes params as requests' <c>urlencode</c>: repeated keys repeat, null values are dropped, space becomes '+'.</summary>
