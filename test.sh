@@ -16,4 +16,8 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
-dotnet test Pipeline.sln -c Release "$@"
+# Packages are restored with the machine's proxy settings; the tests then run without them, so a proxy meant for the
+# package feeds never intercepts the loopback servers (tests that need proxy variables set them themselves).
+dotnet restore Pipeline.sln
+env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy \
+  dotnet test Pipeline.sln -c Release --no-restore "$@"
