@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -18,6 +19,10 @@ public sealed class Response : IDisposable
     private readonly JsonSerializerOptions _jsonOptions;
     private readonly HttpRequestMessage? _requestMessage;
     private readonly byte[]? _requestBody;
+
+    // Kept to build Headers on first use: a response nobody asks for headers (most of them) skips the copy.
+    private readonly HttpResponseHeaders _responseHeaders;
+    private readonly HttpContentHeaders _contentHeaders;
     private HttpResponseMessage? _message;
     private byte[]? _content;
     private bool _consumed;
@@ -25,6 +30,7 @@ public sealed class Response : IDisposable
     private Encoding? _encoding;
     private PreparedRequest? _request;
     private IReadOnlyDictionary<string, Link>? _links;
+    private HeaderMap? _headers;
 
     internal Response(HttpResponseMessage message, byte[]? requestBody, TimeSpan elapsed, JsonSerializerOptions jsonOptions)
     {
@@ -36,7 +42,8 @@ public sealed class Response : IDisposable
         Reason = message.ReasonPhrase;
         Url = message.RequestMessage?.RequestUri?.OriginalString ?? string.Empty;
         Elapsed = elapsed;
-        Headers = ReadHeaders(message);
+        _responseHeaders = message.Headers;
+        _contentHeaders = message.Content.Headers;
         RequestUri = message.RequestMessage?.RequestUri;
         ReadTimeout = message.RequestMessage is { } sent && sent.Options.TryGetValue(RequestContext.Key, out var context) ? context.Timeout?.Read : null;
         SetCookieHeaders = message.Headers.NonValidated.TryGetValues("Set-Cookie", out var setCookies) ? [.. setCookies] : [];
@@ -67,7 +74,8 @@ public sealed class Response : IDisposable
     public IReadOnlyList<Response> History { get; internal set; } = [];
 
     /// <summary>Gets the response and content headers together, case-insensitive; repeated headers are joined with <c>", "</c>.</summary>
-    public HeaderMap Headers { get; }
+    /// <remarks>Copied from the HTTP response on first use (the copy stays valid after the body is read and the response disposed).</remarks>
+    public HeaderMap Headers => Volatile.Read(ref _headers) ?? CopyHeaders();
 
     /// <summary>Gets the cookies this response set.</summary>
     public CookieJar Cookies
@@ -310,10 +318,26 @@ public sealed class Response : IDisposable
         }
     }
 
-    private static HeaderMap ReadHeaders(HttpResponseMessage message)
+    /// <summary>One header's value as <see cref="Headers"/> would give it, without copying the headers when they were not copied yet.</summary>
+    internal string? HeaderValue(string name)
+    {
+        if (Volatile.Read(ref _headers) is { } headers)
+        {
+            return headers[name];
+        }
+
+        if (_responseHeaders.NonValidated.TryGetValues(name, out var values) || _contentHeaders.NonValidated.TryGetValues(name, out values))
+        {
+            return values.Count == 1 ? values.ToString() : string.Join(", ", values);
+        }
+
+        return null;
+    }
+
+    private HeaderMap CopyHeaders()
     {
         var headers = new HeaderMap();
-        foreach (var header in message.Headers.NonValidated)
+        foreach (var header in _responseHeaders.NonValidated)
         {
             foreach (var value in header.Value)
             {
@@ -321,7 +345,7 @@ public sealed class Response : IDisposable
             }
         }
 
-        foreach (var header in message.Content.Headers.NonValidated)
+        foreach (var header in _contentHeaders.NonValidated)
         {
             foreach (var value in header.Value)
             {
@@ -329,7 +353,8 @@ public sealed class Response : IDisposable
             }
         }
 
-        return headers;
+        // Two threads may copy at once; both then return the first copy stored.
+        return Interlocked.CompareExchange(ref _headers, headers, null) ?? headers;
     }
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReplayAsync(byte[] content, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)

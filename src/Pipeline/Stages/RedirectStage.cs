@@ -28,7 +28,7 @@ internal sealed class RedirectStage : DelegatingHandler
         {
             var response = HopState.FindResponse(hop);
             var status = response?.StatusCode ?? message.StatusCode;
-            var location = response is null ? RawLocation(message) : response.Headers["Location"];
+            var location = response is null ? RawLocation(message) : response.HeaderValue("Location");
             if (RedirectRules.GetRedirectTarget(status, location) is not { } target)
             {
                 break;
