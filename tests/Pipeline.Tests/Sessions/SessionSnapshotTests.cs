@@ -11,9 +11,8 @@ public sealed class SessionSnapshotTests
     [Fact]
     public async Task MergeSetting_SessionHeaderChangedBetweenRequests_NextRequestSendsIt()
     {
-        var stub = new StubHandler();
-        using var session = new Session();
-        session.Mount("http://", stub);
+        var (session, stub) = Create();
+        using var _ = session;
         session.Headers["X-Token"] = "one";
 
         await session.GetAsync("http://example.test/");
@@ -36,9 +35,8 @@ public sealed class SessionSnapshotTests
     [Fact]
     public async Task MergeSetting_InvalidSessionHeaderAddedLater_IsRejectedBeforeSending()
     {
-        var stub = new StubHandler();
-        using var session = new Session();
-        session.Mount("http://", stub);
+        var (session, stub) = Create();
+        using var _ = session;
         await session.GetAsync("http://example.test/");
 
         // requests' check_header_validity runs on every prepare, so a header set after the first request is checked too.
@@ -51,9 +49,8 @@ public sealed class SessionSnapshotTests
     [Fact]
     public async Task MergeSetting_RequestHeaders_DoNotChangeTheSessionSnapshot()
     {
-        var stub = new StubHandler();
-        using var session = new Session();
-        session.Mount("http://", stub);
+        var (session, stub) = Create();
+        using var _ = session;
         session.Headers["X-Token"] = "session";
 
         await session.GetAsync("http://example.test/", new() { Headers = new() { ["X-Token"] = "request", ["X-Only"] = "r" } });
@@ -67,9 +64,8 @@ public sealed class SessionSnapshotTests
     [Fact]
     public async Task MergeSetting_SessionParamsChangedBetweenRequests_NextRequestSendsThem()
     {
-        var stub = new StubHandler();
-        using var session = new Session();
-        session.Mount("http://", stub);
+        var (session, stub) = Create();
+        using var _ = session;
         session.Params["v"] = "1";
 
         await session.GetAsync("http://example.test/items");
@@ -98,9 +94,8 @@ public sealed class SessionSnapshotTests
     public async Task PrepareUrl_NonHttpUrl_GetsNoParams_AsRequests()
     {
         // requests' prepare_url returns a URL such as "mailto:" or "myscheme:" untouched, before params are encoded.
-        var stub = new StubHandler();
-        using var session = new Session();
-        session.Mount("myscheme:", stub);
+        var (session, stub) = Create("myscheme:");
+        using var _ = session;
         session.Params["v"] = "1";
 
         await session.GetAsync("myscheme:thing", new() { Params = new QueryParams { { "w", "2" } } });
@@ -111,14 +106,21 @@ public sealed class SessionSnapshotTests
     [Fact]
     public async Task Params_AreAppendedOnce_AndTheResponseUrlShowsThem()
     {
-        var stub = new StubHandler();
-        using var session = new Session();
-        session.Mount("http://", stub);
+        var (session, stub) = Create();
+        using var _ = session;
         session.Params["v"] = "1";
 
         using var response = await session.GetAsync("http://example.test/a", new() { Params = new QueryParams { { "w", "2" } } });
 
         Assert.Equal("http://example.test/a?v=1&w=2", response.Url);
         Assert.Equal("http://example.test/a?v=1&w=2", response.Request.Url);
+    }
+
+    private static (Session Session, StubHandler Stub) Create(string prefix = "http://")
+    {
+        var stub = new StubHandler();
+        var session = new Session();
+        session.Mount(prefix, stub);
+        return (session, stub);
     }
 }
