@@ -14,6 +14,7 @@ internal static partial class UrlRules
 
     // What IsAlreadyPrepared accepts: a host requests would only lower-case (so it must be lower case already), and
     // the characters requote_uri keeps as they are, less '%' (escapes may change) and '[' ']' (urllib3 encodes them).
+    // RequoteUri returns a string made only of PreparedChars as it is.
     private static readonly System.Buffers.SearchValues<char> PlainHostChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789.-");
 
@@ -255,6 +256,12 @@ internal static partial class UrlRules
     /// </summary>
     public static string RequoteUri(string uri)
     {
+        // Nothing to decode or encode: the same string (redirect targets are usually like this).
+        if (!uri.AsSpan().ContainsAnyExcept(PreparedChars))
+        {
+            return uri;
+        }
+
         var builder = new StringBuilder(uri.Length + 16);
         Span<byte> utf8 = stackalloc byte[4];
         for (var i = 0; i < uri.Length; i++)

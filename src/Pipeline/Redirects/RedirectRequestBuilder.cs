@@ -25,7 +25,7 @@ internal static class RedirectRequestBuilder
         }
 
         var method = RedirectRules.RebuildMethod(status, previous.Method.Method);
-        var next = new HttpRequestMessage(new HttpMethod(method), uri)
+        var next = new HttpRequestMessage(HttpMethod.Parse(method), uri)
         {
             Version = previous.Version,
             VersionPolicy = previous.VersionPolicy,
@@ -45,7 +45,14 @@ internal static class RedirectRequestBuilder
                 continue;
             }
 
-            next.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
+            if (header.Value.Count == 1)
+            {
+                next.Headers.TryAddWithoutValidation(header.Key, header.Value.ToString());
+            }
+            else
+            {
+                next.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
+            }
         }
 
         if (RedirectRules.KeepsBody(status) && previous.Content is not null)

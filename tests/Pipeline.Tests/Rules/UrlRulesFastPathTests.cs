@@ -276,4 +276,20 @@ public sealed class UrlRulesFastPathTests
             return $"{ex.GetType().FullName}: {ex.Message}";
         }
     }
+
+    [Theory]
+    [InlineData("/next/page?x=1&y=a+b#f", "/next/page?x=1&y=a+b#f")]
+    [InlineData("/a%7eb", "/a~b")]
+    [InlineData("/a b", "/a%20b")]
+    [InlineData("/[x]", "/[x]")]
+    public void RequoteUri_OnlyKeptCharacters_ReturnsTheSameString_AsRequestsRequoteUri(string uri, string expected)
+    {
+        var requoted = UrlRules.RequoteUri(uri);
+
+        Assert.Equal(expected, requoted);
+        if (uri == expected && !uri.Contains('['))
+        {
+            Assert.Same(uri, requoted);
+        }
+    }
 }
