@@ -12,14 +12,15 @@ internal static class RedirectRequestBuilder
     public static HttpRequestMessage Build(HttpRequestMessage previous, HttpStatusCode status, string location, RequestContext? context, bool follow = true)
     {
         var previousUri = previous.RequestUri!;
-        var url = RedirectRules.ResolveLocation(previousUri, location);
+        var url = RedirectRules.ResolveLocation(previousUri, location, out var resolved);
         var entries = context?.Adapters;
         if (follow && (entries is not null ? AdapterMap.Find(entries, url) is null : !IsHttp(url)))
         {
             throw new InvalidSchemaException($"No connection adapters were found for '{Redaction.RedactUrl(url)}'");
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        var uri = resolved;
+        if (uri is null && !Uri.TryCreate(url, UriKind.Absolute, out uri))
         {
             throw new InvalidUrlException($"Invalid redirect location '{Redaction.RedactUrl(url)}'.");
         }

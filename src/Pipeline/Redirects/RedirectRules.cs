@@ -53,8 +53,12 @@ internal static class RedirectRules
     /// scheme, a Location without a fragment keeps the previous one, and a relative Location is joined (RFC 3986)
     /// after requoting.
     /// </summary>
-    public static string ResolveLocation(Uri previous, string location)
+    public static string ResolveLocation(Uri previous, string location) => ResolveLocation(previous, location, out _);
+
+    /// <summary>As <see cref="ResolveLocation(Uri, string)"/>, with the joined <see cref="Uri"/> when joining made one that reads as the result.</summary>
+    public static string ResolveLocation(Uri previous, string location, out Uri? resolved)
     {
+        resolved = null;
         if (location.StartsWith("//", StringComparison.Ordinal))
         {
             location = previous.Scheme + ":" + location;
@@ -73,9 +77,20 @@ internal static class RedirectRules
             return requoted;
         }
 
-        return Uri.TryCreate(previous, requoted, out var joined)
-            ? joined.OriginalString.Length > 0 ? joined.AbsoluteUri : requoted
-            : throw new InvalidUrlException($"Invalid redirect location '{Redaction.RedactUrl(location)}'.");
+        if (!Uri.TryCreate(previous, requoted, out var joined))
+        {
+            throw new InvalidUrlException($"Invalid redirect location '{Redaction.RedactUrl(location)}'.");
+        }
+
+        if (joined.OriginalString.Length == 0)
+        {
+            return requoted;
+        }
+
+        // The joined Uri is reused for the next hop when it reads exactly as the URL (saves parsing it again).
+        var absolute = joined.AbsoluteUri;
+        resolved = string.Equals(joined.OriginalString, absolute, StringComparison.Ordinal) ? joined : null;
+        return absolute;
     }
 
     /// <summary>http.client decodes header bytes as ISO-8859-1, and so does .NET; a Location that was UTF-8 is recovered as requests does.</summary>
