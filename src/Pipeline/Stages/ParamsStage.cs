@@ -1,6 +1,10 @@
 namespace Pipeline;
 
-/// <summary>Appends the merged query params to the URL, once per request (never again on redirect hops).</summary>
+/// <summary>
+/// Appends the named session's default params to a request sent without a session (a plain named HttpClient). A
+/// session appends its merged params when it prepares the request (docs/architecture.md), so a request carrying a
+/// <see cref="RequestContext"/> passes through untouched.
+/// </summary>
 internal sealed class ParamsStage : DelegatingHandler
 {
     private readonly QueryParams? _defaults;
@@ -13,10 +17,9 @@ internal sealed class ParamsStage : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var parameters = request.Options.TryGetValue(RequestContext.Key, out var context) ? context.Params : _defaults;
-        if (parameters is { Count: > 0 } && request.RequestUri is { IsAbsoluteUri: true } uri)
+        if (_defaults is not null && !request.Options.TryGetValue(RequestContext.Key, out _) && request.RequestUri is { IsAbsoluteUri: true } uri)
         {
-            request.RequestUri = new Uri(UrlRules.AppendParams(uri.OriginalString, parameters));
+            request.RequestUri = new Uri(UrlRules.AppendParams(uri.OriginalString, _defaults));
         }
 
         return base.SendAsync(request, cancellationToken);

@@ -13,9 +13,6 @@ internal sealed class RequestContext
     /// <summary>Gets the merged headers the HeadersStage writes, or null for a prepared request (already merged).</summary>
     public HeaderMap? Headers { get; init; }
 
-    /// <summary>Gets the merged params the ParamsStage appends, or null for a prepared request.</summary>
-    public QueryParams? Params { get; init; }
-
     /// <summary>Gets the auth in effect (request &gt; session &gt; URL credentials), or null for none.</summary>
     public Auth? Auth { get; init; }
 

@@ -6,7 +6,6 @@ internal static class Contexts
     // mounts: the prefixes at which adapter (or a plain StubHandler) is mounted, so redirects find an adapter;
     // when null, adapter alone is mounted at http://.
     public static RequestContext With(
-        QueryParams? parameters = null,
         HeaderMap? headers = null,
         Auth? auth = null,
         HttpMessageHandler? adapter = null,
@@ -36,7 +35,6 @@ internal static class Contexts
 
         return new RequestContext
         {
-            Params = parameters,
             Headers = headers,
             Auth = auth,
             Cookies = cookies ?? new CookieJar(),

@@ -6,13 +6,12 @@ namespace Pipeline.Tests.Stages;
 public sealed class ParamsStageTests
 {
     [Fact]
-    public async Task SendAsync_ContextParams_AppendedToExistingQuery()
+    public async Task SendAsync_DefaultParams_AppendedToExistingQuery()
     {
         var mock = new MockHttpMessageHandler();
         mock.Expect(HttpMethod.Get, "http://h/p").WithExactQueryString("q=0&a=1&b=x y").Respond("text/plain", "ok");
-        using var invoker = new HttpMessageInvoker(new ParamsStage { InnerHandler = mock });
+        using var invoker = new HttpMessageInvoker(new ParamsStage(new QueryParams { ["a"] = "1", ["b"] = "x y" }) { InnerHandler = mock });
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://h/p?q=0");
-        request.Options.Set(RequestContext.Key, Contexts.With(parameters: new QueryParams { ["a"] = "1", ["b"] = "x y" }));
 
         using var response = await invoker.SendAsync(request, CancellationToken.None);
 
@@ -24,9 +23,8 @@ public sealed class ParamsStageTests
     public async Task SendAsync_UrlWithFragment_ParamsGoBeforeTheFragment()
     {
         var stub = new StubHandler();
-        using var invoker = new HttpMessageInvoker(new ParamsStage { InnerHandler = stub });
+        using var invoker = new HttpMessageInvoker(new ParamsStage(new QueryParams { ["a"] = "1" }) { InnerHandler = stub });
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://h/p#frag");
-        request.Options.Set(RequestContext.Key, Contexts.With(parameters: new QueryParams { ["a"] = "1" }));
 
         using var response = await invoker.SendAsync(request, CancellationToken.None);
 
@@ -45,12 +43,12 @@ public sealed class ParamsStageTests
     }
 
     [Fact]
-    public async Task SendAsync_PreparedRequestContext_LeavesUrlAlone()
+    public async Task SendAsync_SessionRequest_LeavesUrlAlone_ItsParamsWereAppendedAtPreparation()
     {
         var stub = new StubHandler();
         using var invoker = new HttpMessageInvoker(new ParamsStage(new QueryParams { ["api"] = "v2" }) { InnerHandler = stub });
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://h/p?x=1");
-        request.Options.Set(RequestContext.Key, Contexts.With(parameters: null));
+        request.Options.Set(RequestContext.Key, Contexts.With());
 
         using var response = await invoker.SendAsync(request, CancellationToken.None);
 
