@@ -34,12 +34,11 @@ internal sealed class RedirectStage : DelegatingHandler
                 break;
             }
 
-            var next = RedirectRequestBuilder.Build(hop, status, target, context, follow: context is not { AllowRedirects: false });
             if (context is { AllowRedirects: false })
             {
                 if (response is not null)
                 {
-                    response.Next = RedirectRequestBuilder.ToPrepared(next, context);
+                    response.Next = RedirectRequestBuilder.ToPrepared(RedirectRequestBuilder.Build(hop, status, target, context, follow: false), context);
                 }
 
                 break;
@@ -56,6 +55,8 @@ internal sealed class RedirectStage : DelegatingHandler
                 throw new TooManyRedirectsException($"Exceeded {maxRedirects} redirects.", null, response?.Request, response);
             }
 
+            // requests checks the limit before it looks at the new URL: past it, TooManyRedirects, whatever the target.
+            var next = RedirectRequestBuilder.Build(hop, status, target, context);
             redirects++;
             if (response is not null)
             {

@@ -427,6 +427,19 @@ public sealed class RedirectStageTests
     }
 
     [Fact]
+    public async Task SendAsync_LimitReached_IsTooManyRedirects_EvenForATargetWithNoAdapter()
+    {
+        // requests' resolve_redirects checks max_redirects before it looks at the new URL.
+        var stub = new StubHandler(_ => Redirect(302, "ftp://files.example/x"));
+        using var invoker = new HttpMessageInvoker(new RedirectStage(defaultMaxRedirects: 0) { InnerHandler = stub });
+
+        var ex = await Assert.ThrowsAsync<TooManyRedirectsException>(() => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://h/"), CancellationToken.None));
+
+        Assert.Equal("Exceeded 0 redirects.", ex.Message);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
     public async Task SendAsync_NoContext_DefaultLimitIs30()
     {
         var stub = new StubHandler(r => r.RequestUri!.AbsolutePath.Length > 200
