@@ -1,7 +1,7 @@
 namespace Pipeline;
 
 /// <summary>A parsed <c>WWW-Authenticate: Digest ...</c> challenge (requests' <c>parse_dict_header</c> on the part after "digest ").</summary>
-internal sealed record DigestChallenge(string Realm, string Nonce, string? Qop, string? Algorithm, string? Opaque, bool Stale)
+internal sealed record DigestChallenge(string Realm, string Nonce, string? Qop, string? Algorithm, string? Opaque)
 {
     /// <summary>Finds the Digest challenge among the WWW-Authenticate values, or returns null.</summary>
     public static DigestChallenge? Find(IEnumerable<string> headerValues)
@@ -22,8 +22,7 @@ internal sealed record DigestChallenge(string Realm, string Nonce, string? Qop, 
                     nonce,
                     parameters.GetValueOrDefault("qop"),
                     parameters.GetValueOrDefault("algorithm"),
-                    parameters.GetValueOrDefault("opaque"),
-                    string.Equals(parameters.GetValueOrDefault("stale"), "true", StringComparison.OrdinalIgnoreCase));
+                    parameters.GetValueOrDefault("opaque"));
             }
         }
 

@@ -157,8 +157,8 @@ public sealed class DigestAuthTests(LoopbackServerFixture server, HttpbinFixture
     [Fact]
     public void Digest_UnknownAlgorithmOrAuthIntOnly_SendsNoHeader()
     {
-        var challenge = new DigestChallenge("r", "n", null, "SHA-384", null, false);
-        var authInt = new DigestChallenge("r", "n", "auth-int", "MD5", null, false);
+        var challenge = new DigestChallenge("r", "n", null, "SHA-384", null);
+        var authInt = new DigestChallenge("r", "n", "auth-int", "MD5", null);
 
         Assert.Null(DigestAuth.BuildHeader("u", "p", "GET", new Uri("http://h/"), challenge, 1, "c"));
         Assert.Null(DigestAuth.BuildHeader("u", "p", "GET", new Uri("http://h/"), authInt, 1, "c"));
@@ -169,7 +169,7 @@ public sealed class DigestAuthTests(LoopbackServerFixture server, HttpbinFixture
     {
         // The expected header is what requests' HTTPDigestAuth.build_digest_header printed for these inputs,
         // with its client nonce pinned to the same value.
-        var challenge = new DigestChallenge("me@kennethreitz.com", "abc123", "auth", "MD5", "xyz", false);
+        var challenge = new DigestChallenge("me@kennethreitz.com", "abc123", "auth", "MD5", "xyz");
 
         var header = DigestAuth.BuildHeader("user", "passwd", "GET", new Uri("http://h/digest-auth/auth/user/passwd?x=1"), challenge, 1, "0a4f113b00000000");
 
