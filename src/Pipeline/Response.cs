@@ -152,10 +152,10 @@ public sealed class Response : IDisposable
     public PreparedRequest? Next { get; internal set; }
 
     /// <summary>Gets a value indicating whether this is a redirect requests would follow: a Location header and status 301, 302, 303, 307 or 308.</summary>
-    public bool IsRedirect => Headers.ContainsKey("Location") && (int)StatusCode is 301 or 302 or 303 or 307 or 308;
+    public bool IsRedirect => HeaderValue("Location") is not null && RedirectRules.IsRedirectStatus(StatusCode);
 
     /// <summary>Gets a value indicating whether this is a permanent redirect: a Location header and status 301 or 308.</summary>
-    public bool IsPermanentRedirect => Headers.ContainsKey("Location") && (int)StatusCode is 301 or 308;
+    public bool IsPermanentRedirect => HeaderValue("Location") is not null && (int)StatusCode is 301 or 308;
 
     /// <summary>Deserializes the JSON body.</summary>
     /// <typeparam name="T">The type to deserialize.</typeparam>

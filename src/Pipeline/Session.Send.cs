@@ -51,11 +51,7 @@ public partial class Session
         using (message)
         {
             HeaderRules.Apply(message, context.Headers!, overwrite: true);
-            if (!message.Headers.Contains("Cookie")
-                && CookieRules.BuildCookieHeader(Cookies, context.RequestCookies, message.RequestUri!, DateTime.UtcNow) is { } cookie)
-            {
-                message.Headers.TryAddWithoutValidation("Cookie", cookie);
-            }
+            CookieRules.AddCookieHeader(message, Cookies, context.RequestCookies, DateTime.UtcNow);
 
             context.Auth?.Apply(message);
             var prepared = PreparedRequest.FromMessage(message, context.Body);

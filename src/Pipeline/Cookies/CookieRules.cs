@@ -171,7 +171,7 @@ internal static class CookieRules
 
         var bare = cookieDomain.AsSpan(1);
         return host.AsSpan().Equals(bare, StringComparison.OrdinalIgnoreCase)
-            || (!IsIpAddress(host) && host.EndsWith(cookieDomain, StringComparison.OrdinalIgnoreCase));
+            || (host.EndsWith(cookieDomain, StringComparison.OrdinalIgnoreCase) && !IsIpAddress(host));
     }
 
     /// <summary>RFC 6265 §5.1.4 path-match.</summary>
@@ -189,6 +189,16 @@ internal static class CookieRules
 
         return requestPath.StartsWith(cookiePath, StringComparison.Ordinal)
             && (cookiePath.EndsWith('/') || requestPath[cookiePath.Length] == '/');
+    }
+
+    /// <summary>Adds the Cookie header built from the jar and the request's cookies, unless the request already has one (requests' <c>prepare_cookies</c>).</summary>
+    public static void AddCookieHeader(HttpRequestMessage request, CookieJar jar, IDictionary<string, string>? requestCookies, DateTime utcNow)
+    {
+        if (request.RequestUri is { } uri && !request.Headers.Contains("Cookie")
+            && BuildCookieHeader(jar, requestCookies, uri, utcNow) is { } header)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", header);
+        }
     }
 
     /// <summary>

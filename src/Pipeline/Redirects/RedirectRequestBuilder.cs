@@ -87,11 +87,7 @@ internal static class RedirectRequestBuilder
     /// <summary>The request a redirect would send, as requests' <c>response.next</c>, with the cookies it would carry.</summary>
     public static PreparedRequest ToPrepared(HttpRequestMessage next, RequestContext context)
     {
-        if (!next.Headers.Contains("Cookie")
-            && CookieRules.BuildCookieHeader(context.Cookies, context.RequestCookies, next.RequestUri!, DateTime.UtcNow) is { } cookie)
-        {
-            next.Headers.TryAddWithoutValidation("Cookie", cookie);
-        }
+        CookieRules.AddCookieHeader(next, context.Cookies, context.RequestCookies, DateTime.UtcNow);
 
         if (!HopState.IsAuthStripped(next))
         {

@@ -22,12 +22,7 @@ internal sealed class CookieStage : DelegatingHandler
         }
 
         var now = _time.GetUtcNow().UtcDateTime;
-        if (!request.Headers.Contains("Cookie")
-            && CookieRules.BuildCookieHeader(context.Cookies, context.RequestCookies, uri, now) is { } header)
-        {
-            request.Headers.TryAddWithoutValidation("Cookie", header);
-        }
-
+        CookieRules.AddCookieHeader(request, context.Cookies, context.RequestCookies, now);
         var message = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var response = HopState.FindResponse(request);
         if (response is null)
