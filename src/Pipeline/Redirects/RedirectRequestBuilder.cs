@@ -46,14 +46,7 @@ internal static class RedirectRequestBuilder
                 continue;
             }
 
-            if (header.Value.Count == 1)
-            {
-                next.Headers.TryAddWithoutValidation(header.Key, header.Value.ToString());
-            }
-            else
-            {
-                next.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
-            }
+            RetryCopy.AddHeader(next.Headers, header.Key, header.Value);
         }
 
         if (RedirectRules.KeepsBody(status) && previous.Content is not null)
@@ -101,23 +94,12 @@ internal static class RedirectRequestBuilder
     // stream that cannot seek is refused rather than sent empty (requests' rewind_body raises UnrewindableBodyError).
     private static HttpContent ReplayBody(HttpContent content, RequestContext? context)
     {
-        if (context?.Body is { } bytes)
-        {
-            var copy = new ByteArrayContent(bytes);
-            foreach (var header in content.Headers.NonValidated)
-            {
-                copy.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
-            }
-
-            return copy;
-        }
-
-        if (context?.BodyStream is { CanSeek: false })
+        if (context is { Body: null, BodyStream.CanSeek: false })
         {
             throw new UnrewindableBodyException("Unable to rewind request body for redirect: the stream cannot seek.");
         }
 
-        return content;
+        return RetryCopy.ReplayContent(content, context);
     }
 
     private static bool IsHttp(string url) =>

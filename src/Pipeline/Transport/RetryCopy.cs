@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace Pipeline;
 
 /// <summary>A fresh copy of a request for another attempt: a message can be sent only once.</summary>
@@ -14,26 +16,10 @@ internal static class RetryCopy
             Version = original.Version,
             VersionPolicy = original.VersionPolicy,
         };
-        foreach (var header in original.Headers.NonValidated)
-        {
-            copy.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
-        }
-
+        CopyHeaders(original.Headers, copy.Headers);
         if (original.Content is not null)
         {
-            if (context?.Body is { } bytes)
-            {
-                copy.Content = new ByteArrayContent(bytes);
-                foreach (var header in original.Content.Headers.NonValidated)
-                {
-                    copy.Content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
-                }
-            }
-            else
-            {
-                // A seekable stream: StreamContent rewinds it to where it started.
-                copy.Content = original.Content;
-            }
+            copy.Content = ReplayContent(original.Content, context);
         }
 
         foreach (var option in original.Options)
@@ -42,5 +28,42 @@ internal static class RetryCopy
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// The body for another send: known bytes as fresh content with the same headers; otherwise the same content, whose
+    /// seekable stream StreamContent rewinds to where it started.
+    /// </summary>
+    public static HttpContent ReplayContent(HttpContent content, RequestContext? context)
+    {
+        if (context?.Body is not { } bytes)
+        {
+            return content;
+        }
+
+        var copy = new ByteArrayContent(bytes);
+        CopyHeaders(content.Headers, copy.Headers);
+        return copy;
+    }
+
+    /// <summary>Copies every header as it is, a single value without boxing its enumerator.</summary>
+    public static void CopyHeaders(HttpHeaders source, HttpHeaders target)
+    {
+        foreach (var header in source.NonValidated)
+        {
+            AddHeader(target, header.Key, header.Value);
+        }
+    }
+
+    public static void AddHeader(HttpHeaders target, string name, HeaderStringValues values)
+    {
+        if (values.Count == 1)
+        {
+            target.TryAddWithoutValidation(name, values.ToString());
+        }
+        else
+        {
+            target.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+        }
     }
 }
