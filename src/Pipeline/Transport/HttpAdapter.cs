@@ -76,10 +76,7 @@ public partial class HttpAdapter : HttpMessageHandler
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var proxy = request.Options.TryGetValue(HopState.ProxyKey, out var selection) ? selection : null;
         var key = ChooseKey(request, context, proxy);
-        var pool = _pools.GetOrAdd(
-            key,
-            static (k, adapter) => new Lazy<HttpMessageInvoker>(() => adapter.CreatePool(k), LazyThreadSafetyMode.ExecutionAndPublication),
-            this).Value;
+        var pool = GetPool(key);
 
         var read = context?.Timeout?.Read;
         using var readTimer = read is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -161,6 +158,25 @@ public partial class HttpAdapter : HttpMessageHandler
         }
 
         return new PoolKey(proxy?.Url, proxy?.Credentials?.UserName, proxy?.Credentials?.Password, verify, cert);
+    }
+
+    private HttpMessageInvoker GetPool(PoolKey key)
+    {
+        var lazy = _pools.GetOrAdd(
+            key,
+            static (k, adapter) => new Lazy<HttpMessageInvoker>(() => adapter.CreatePool(k), LazyThreadSafetyMode.ExecutionAndPublication),
+            this);
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            // Lazy keeps the exception (an unreadable CA bundle, a wrong certificate password): forget it, so the
+            // next request for this key tries again once the file is fixed.
+            _pools.TryRemove(KeyValuePair.Create(key, lazy));
+            throw;
+        }
     }
 
     private HttpMessageInvoker CreatePool(PoolKey key)

@@ -54,6 +54,29 @@ public sealed class TlsTests(Certificates pki) : IClassFixture<Certificates>, IA
     }
 
     [Fact]
+    public async Task Verify_BundleFixedAfterAFailure_IsReadAgainByTheNextRequest()
+    {
+        var bundle = Path.Combine(Path.GetTempPath(), $"pipeline-bundle-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(bundle, "not a certificate");
+        try
+        {
+            using var session = new Session { Verify = bundle };
+            var error = await Assert.ThrowsAsync<SslException>(() => session.GetAsync(_trusted.Url("/get")));
+            Assert.Contains("holds no PEM certificate", error.Message, StringComparison.Ordinal);
+
+            // requests reads the bundle for every request (cert_verify): a fixed file is used at once.
+            File.Copy(_pki.CaBundlePath, bundle, overwrite: true);
+            using var response = await session.GetAsync(_trusted.Url("/get"));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            File.Delete(bundle);
+        }
+    }
+
+    [Fact]
     public async Task Verify_False_SkipsVerification_AndWarnsOncePerHost()
     {
         var sink = new ListLoggerProvider();
