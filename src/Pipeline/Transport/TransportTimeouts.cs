@@ -18,7 +18,7 @@ internal static class TransportTimeouts
         var request = connection.InitialRequestMessage;
         var timeout = request.Options.TryGetValue(RequestContext.Key, out var context) ? context.Timeout : null;
         request.Options.TryGetValue(ReadTimerKey, out var readTimer);
-        readTimer?.CancelAfter(Timeout.InfiniteTimeSpan);
+        SetReadTimer(readTimer, Timeout.InfiniteTimeSpan);
 
         using var connectTimer = timeout?.Connect is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connectTimer?.CancelAfter(timeout!.Connect!.Value);
@@ -38,13 +38,29 @@ internal static class TransportTimeouts
             socket.Dispose();
             throw;
         }
-
-        if (timeout?.Read is { } read)
+        finally
         {
-            readTimer?.CancelAfter(read);
+            // Re-armed whether or not this connection came up: the handler may serve the request on another one.
+            if (timeout?.Read is { } read)
+            {
+                SetReadTimer(readTimer, read);
+            }
         }
 
         return new NetworkStream(socket, ownsSocket: true);
+    }
+
+    // The handler does not tie a connection attempt to its initial request: that request may already have been
+    // answered on another connection, and its timer disposed.
+    private static void SetReadTimer(CancellationTokenSource? readTimer, TimeSpan delay)
+    {
+        try
+        {
+            readTimer?.CancelAfter(delay);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     public static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
