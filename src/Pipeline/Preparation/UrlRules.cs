@@ -192,7 +192,9 @@ internal static partial class UrlRules
 
         var hash = url.IndexOf('#', StringComparison.Ordinal);
         var beforeFragment = hash < 0 ? url.AsSpan() : url.AsSpan(0, hash);
-        var separator = beforeFragment.Contains('?') ? (beforeFragment.EndsWith('?') ? string.Empty : "&") : "?";
+        // requests' prepare_url joins with '&' only when the query (everything after the first '?') is not empty.
+        var question = beforeFragment.IndexOf('?');
+        var separator = question < 0 ? "?" : question == beforeFragment.Length - 1 ? string.Empty : "&";
         return hash < 0 ? string.Concat(url, separator, query) : string.Concat(beforeFragment, separator, query, url.AsSpan(hash));
     }
 

@@ -7,19 +7,20 @@ namespace Pipeline;
 /// </summary>
 internal sealed class ParamsStage : DelegatingHandler
 {
-    private readonly QueryParams? _defaults;
+    // Encoded once: the defaults are copied when the stage is built and never change.
+    private readonly string _defaultQuery;
 
     /// <param name="defaults">Params for a request sent without a session (a plain named HttpClient).</param>
     public ParamsStage(QueryParams? defaults = null)
     {
-        _defaults = defaults is { Count: > 0 } ? new QueryParams(defaults) : null;
+        _defaultQuery = defaults is null ? string.Empty : UrlRules.EncodeParams(defaults);
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (_defaults is not null && !request.Options.TryGetValue(RequestContext.Key, out _) && request.RequestUri is { IsAbsoluteUri: true } uri)
+        if (_defaultQuery.Length > 0 && !request.Options.TryGetValue(RequestContext.Key, out _) && request.RequestUri is { IsAbsoluteUri: true } uri)
         {
-            request.RequestUri = new Uri(UrlRules.AppendParams(uri.OriginalString, _defaults));
+            request.RequestUri = new Uri(UrlRules.AppendQuery(uri.OriginalString, _defaultQuery));
         }
 
         return base.SendAsync(request, cancellationToken);

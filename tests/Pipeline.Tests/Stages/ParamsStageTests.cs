@@ -62,4 +62,20 @@ public sealed class ParamsStageTests
 
         Assert.Throws<NotSupportedException>(() => invoker.Send(new HttpRequestMessage(HttpMethod.Get, "http://h/"), CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData("http://h/?a=1?", "http://h/?a=1?&b=2")]
+    [InlineData("http://h/?", "http://h/?b=2")]
+    [InlineData("http://h/p?#f", "http://h/p?b=2#f")]
+    [InlineData("http://h/?a=1#f", "http://h/?a=1&b=2#f")]
+    public async Task SendAsync_DefaultParams_JoinAsRequestsPrepareUrl(string url, string expected)
+    {
+        // requests joins with '&' only when the query after the first '?' is not empty.
+        var stub = new StubHandler();
+        using var invoker = new HttpMessageInvoker(new ParamsStage(new QueryParams { ["b"] = "2" }) { InnerHandler = stub });
+
+        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), CancellationToken.None);
+
+        Assert.Equal(expected, stub.Requests[0].RequestUri!.OriginalString);
+    }
 }
