@@ -6,7 +6,8 @@ namespace Pipeline;
 /// <summary>Proxy selection and bypass as requests' <c>select_proxy</c>, <c>should_bypass_proxies</c> and <c>get_environ_proxies</c>.</summary>
 internal static class ProxyRules
 {
-    private static readonly string[] EnvironmentSchemes = ["http", "https", "all"];
+    private static readonly (string Scheme, string Lower, string Upper)[] EnvironmentVariables =
+        [("http", "http_proxy", "HTTP_PROXY"), ("https", "https_proxy", "HTTPS_PROXY"), ("all", "all_proxy", "ALL_PROXY")];
 
     /// <summary>requests' <c>select_proxy</c>: <c>scheme://host</c> &gt; <c>scheme</c> &gt; <c>all://host</c> &gt; <c>all</c>.</summary>
     public static string? SelectProxy(Uri url, ProxyMap proxies)
@@ -98,9 +99,9 @@ internal static class ProxyRules
     public static ProxyMap GetProxiesFromEnvironment()
     {
         var proxies = new ProxyMap();
-        foreach (var scheme in EnvironmentSchemes)
+        foreach (var (scheme, lower, upper) in EnvironmentVariables)
         {
-            var value = Read(scheme + "_proxy");
+            var value = Read(lower, upper);
             if (!string.IsNullOrEmpty(value))
             {
                 proxies[scheme] = value;
@@ -120,7 +121,7 @@ internal static class ProxyRules
     /// </summary>
     public static bool ShouldBypassProxies(Uri url, string? noProxy)
     {
-        noProxy ??= Read("no_proxy");
+        noProxy ??= Read("no_proxy", "NO_PROXY");
         if (string.IsNullOrEmpty(noProxy) || string.IsNullOrEmpty(url.Host))
         {
             return false;
