@@ -32,7 +32,7 @@ public sealed class Response : IDisposable
     private IReadOnlyDictionary<string, Link>? _links;
     private HeaderMap? _headers;
 
-    internal Response(HttpResponseMessage message, byte[]? requestBody, TimeSpan elapsed, JsonSerializerOptions jsonOptions)
+    internal Response(HttpResponseMessage message, byte[]? requestBody, TimeSpan elapsed, JsonSerializerOptions jsonOptions, TimeSpan? readTimeout = null)
     {
         _message = message;
         _requestMessage = message.RequestMessage;
@@ -45,7 +45,7 @@ public sealed class Response : IDisposable
         _responseHeaders = message.Headers;
         _contentHeaders = message.Content.Headers;
         RequestUri = message.RequestMessage?.RequestUri;
-        ReadTimeout = message.RequestMessage is { } sent && sent.Options.TryGetValue(RequestContext.Key, out var context) ? context.Timeout?.Read : null;
+        ReadTimeout = readTimeout;
         SetCookieHeaders = message.Headers.NonValidated.TryGetValues("Set-Cookie", out var setCookies) ? [.. setCookies] : [];
     }
 

@@ -12,13 +12,9 @@ internal static class NetrcRules
     /// <summary>Returns the credentials for a host, or null. Unreadable or malformed files are ignored, as requests does.</summary>
     public static BasicAuth? GetNetrcAuth(Uri url)
     {
-        if (string.IsNullOrEmpty(url.Host))
-        {
-            return null;
-        }
-
+        // Without a netrc file the URL's host is never computed (the Uri builds its parts on first use).
         var tokens = ReadNetrc();
-        return tokens is null ? null : Lookup(tokens, url.IdnHost);
+        return tokens is null || string.IsNullOrEmpty(url.Host) ? null : Lookup(tokens, url.IdnHost);
     }
 
     /// <summary>Finds the machine entry for <paramref name="host"/> or the default entry; login (or account) and password.</summary>

@@ -20,7 +20,9 @@ namespace Pipeline;
 /// </remarks>
 public sealed partial class CookieJar : IEnumerable<Cookie>
 {
-    private ImmutableList<CookieEntry> _entries = [];
+    // An array, not an ImmutableList: the Cookie header is built from it on every request, and an array enumerates
+    // without the list's pooled enumerator stack. Writes copy it; a jar holds tens of cookies, not thousands.
+    private ImmutableArray<CookieEntry> _entries = [];
 
     /// <summary>Initializes a new, empty instance of the <see cref="CookieJar"/> class.</summary>
     public CookieJar()
@@ -34,7 +36,7 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
         {
             var now = DateTime.UtcNow;
             var count = 0;
-            foreach (var entry in Volatile.Read(ref _entries))
+            foreach (var entry in Snapshot)
             {
                 count += entry.IsExpired(now) ? 0 : 1;
             }
@@ -99,7 +101,7 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
         ArgumentNullException.ThrowIfNull(name);
         var now = DateTime.UtcNow;
         Cookie? found = null;
-        foreach (var entry in Volatile.Read(ref _entries))
+        foreach (var entry in Snapshot)
         {
             if (!entry.IsExpired(now) && entry.Matches(name, domain, path))
             {
@@ -121,7 +123,7 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
     public string? GetSameSite(Cookie cookie)
     {
         ArgumentNullException.ThrowIfNull(cookie);
-        foreach (var entry in Volatile.Read(ref _entries))
+        foreach (var entry in Snapshot)
         {
             if (ReferenceEquals(entry.Cookie, cookie) || CookieRules.SameIdentity(entry.Cookie, cookie))
             {
@@ -144,20 +146,20 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
         ImmutableInterlocked.Update(ref _entries, list =>
         {
             var next = list.RemoveAll(e => e.Matches(name, domain, path));
-            removed = next.Count != list.Count;
+            removed = next.Length != list.Length;
             return next;
         });
         return removed;
     }
 
     /// <summary>Removes every cookie.</summary>
-    public void Clear() => Interlocked.Exchange(ref _entries, []);
+    public void Clear() => ImmutableInterlocked.InterlockedExchange(ref _entries, []);
 
     /// <inheritdoc/>
     public IEnumerator<Cookie> GetEnumerator()
     {
         var now = DateTime.UtcNow;
-        foreach (var entry in Volatile.Read(ref _entries))
+        foreach (var entry in Snapshot)
         {
             if (!entry.IsExpired(now))
             {
@@ -179,7 +181,7 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
         var expired = entry.IsExpired(DateTime.UtcNow);
         ImmutableInterlocked.Update(ref _entries, list =>
         {
-            var index = list.FindIndex(e => CookieRules.SameIdentity(e.Cookie, entry.Cookie));
+            var index = IndexOfIdentity(list, entry.Cookie);
             if (expired)
             {
                 return index < 0 ? list : list.RemoveAt(index);
@@ -190,9 +192,23 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
     }
 
     /// <summary>Replaces every cookie at once (a load from a file).</summary>
-    internal void ReplaceAll(IEnumerable<CookieEntry> entries) => Interlocked.Exchange(ref _entries, [.. entries]);
+    internal void ReplaceAll(IEnumerable<CookieEntry> entries) => ImmutableInterlocked.InterlockedExchange(ref _entries, [.. entries]);
 
-    internal ImmutableList<CookieEntry> Snapshot => Volatile.Read(ref _entries);
+    // One reference wide, so a read is atomic; writers swap it with ImmutableInterlocked.
+    internal ImmutableArray<CookieEntry> Snapshot => _entries;
+
+    private static int IndexOfIdentity(ImmutableArray<CookieEntry> entries, Cookie cookie)
+    {
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (CookieRules.SameIdentity(entries[i].Cookie, cookie))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private static Cookie Copy(Cookie cookie) => new(cookie.Name, cookie.Value, string.IsNullOrEmpty(cookie.Path) ? "/" : cookie.Path, cookie.Domain.ToLowerInvariant())
     {
@@ -206,6 +222,8 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
 /// <summary>A stored cookie with the attributes <see cref="Cookie"/> has no place for.</summary>
 internal sealed record CookieEntry(Cookie Cookie, string? SameSite)
 {
+    public bool CanExpire => Cookie.Expired || Cookie.Expires != DateTime.MinValue;
+
     public bool IsExpired(DateTime utcNow) =>
         Cookie.Expired || (Cookie.Expires != DateTime.MinValue && Cookie.Expires.ToUniversalTime() <= utcNow);
 

@@ -6,17 +6,31 @@ namespace Pipeline;
 /// <summary>Header validation and merging as requests' <c>check_header_validity</c> and <c>merge_setting</c>.</summary>
 internal static class HeaderRules
 {
-    // Headers .NET keeps on HttpContent rather than on the request.
-    private static readonly HashSet<string> ContentHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Allow", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length", "Content-Location",
-        "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified",
-    };
-
     private static readonly SearchValues<char> TokenChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
-    public static bool IsContentHeader(string name) => ContentHeaders.Contains(name);
+    /// <summary>Whether .NET keeps the header on <see cref="HttpContent"/> rather than on the request.</summary>
+    /// <remarks>
+    /// Dispatched on the length first: every request asks this of every session header, and most names (User-Agent,
+    /// Accept, Accept-Encoding, Connection) are ruled out without a comparison. A case-insensitive set lookup cost
+    /// about 30 ns per header (OverheadBenchmark).
+    /// </remarks>
+    public static bool IsContentHeader(string name) => name.Length switch
+    {
+        5 => Is(name, "Allow"),
+        7 => Is(name, "Expires"),
+        11 => Is(name, "Content-MD5"),
+        12 => Is(name, "Content-Type"),
+        13 => Is(name, "Content-Range") || Is(name, "Last-Modified"),
+        14 => IsContentLength(name),
+        16 => Is(name, "Content-Encoding") || Is(name, "Content-Language") || Is(name, "Content-Location"),
+        19 => Is(name, "Content-Disposition"),
+        _ => false,
+    };
+
+    private static bool IsContentLength(string name) => Is(name, "Content-Length");
+
+    private static bool Is(string name, string known) => string.Equals(name, known, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Validates a header as requests does: the name matches <c>^[^:\s][^:\r\n]*$</c> and the value
@@ -80,10 +94,12 @@ internal static class HeaderRules
     /// <summary>Writes headers onto a request message; content headers go to the content, Content-Length is left to the transport.</summary>
     public static void Apply(HttpRequestMessage message, HeaderMap headers, bool overwrite)
     {
+        // A message without headers yet (the first hop of a session request) needs no look-up before each add.
+        var fresh = message.Headers.NonValidated.Count == 0;
         for (var i = 0; i < headers.Count; i++)
         {
             var (name, value) = headers.ItemAt(i);
-            if (value is null || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            if (value is null || (name.Length == 14 && IsContentLength(name)))
             {
                 continue;
             }
@@ -91,23 +107,23 @@ internal static class HeaderRules
             if (IsContentHeader(name))
             {
                 message.Content ??= new ByteArrayContent([]);
-                Set(message.Content.Headers, name, value, overwrite);
+                Set(message.Content.Headers, name, value, overwrite, fresh: false);
             }
             else
             {
-                Set(message.Headers, name, value, overwrite);
+                Set(message.Headers, name, value, overwrite, fresh);
             }
         }
     }
 
-    private static void Set(HttpHeaders target, string name, string value, bool overwrite)
+    private static void Set(HttpHeaders target, string name, string value, bool overwrite, bool fresh)
     {
         if (!IsToken(name))
         {
             throw new InvalidHeaderException($"Invalid header name: '{Escape(name)}' is not an HTTP token (RFC 9110).");
         }
 
-        if (target.NonValidated.Contains(name))
+        if (!fresh && target.NonValidated.Contains(name))
         {
             if (!overwrite)
             {

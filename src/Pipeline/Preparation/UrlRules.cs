@@ -519,4 +519,4 @@ internal static partial class UrlRules
 }
 
 /// <summary>A URL ready to send, with the credentials its user information carried.</summary>
-internal sealed record PreparedUrl(string Url, string? User, string? Password, bool IsHttp);
+internal readonly record struct PreparedUrl(string Url, string? User, string? Password, bool IsHttp);

@@ -56,8 +56,8 @@ internal static class RedirectRequestBuilder
 
         foreach (var option in previous.Options)
         {
-            // Per-hop state (the hop's response, its netrc override, its auth challenges) stays with that hop.
-            if (option.Key != HopState.ResponseKey.Key && option.Key != HopState.AuthOverrideKey.Key && option.Key != AuthRetry.HistoryKey.Key)
+            // Per-hop state (its netrc override, its auth challenges) stays with that hop.
+            if (option.Key != HopState.AuthOverrideKey.Key && option.Key != AuthRetry.HistoryKey.Key)
             {
                 ((IDictionary<string, object?>)next.Options)[option.Key] = option.Value;
             }
@@ -80,7 +80,7 @@ internal static class RedirectRequestBuilder
     /// <summary>The request a redirect would send, as requests' <c>response.next</c>, with the cookies it would carry.</summary>
     public static PreparedRequest ToPrepared(HttpRequestMessage next, RequestContext context)
     {
-        CookieRules.AddCookieHeader(next, context.Cookies, context.RequestCookies, DateTime.UtcNow);
+        CookieRules.AddCookieHeader(next, context.Cookies, context.RequestCookies, TimeProvider.System);
 
         if (!HopState.IsAuthStripped(next))
         {

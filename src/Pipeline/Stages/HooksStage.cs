@@ -18,7 +18,7 @@ internal sealed class HooksStage : DelegatingHandler
         var started = Stopwatch.GetTimestamp();
         var message = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         message.RequestMessage ??= request;
-        var response = new Response(message, message.RequestMessage.Content is null ? null : context.Body, Stopwatch.GetElapsedTime(started), context.JsonOptions);
+        var response = new Response(message, message.RequestMessage.Content is null ? null : context.Body, Stopwatch.GetElapsedTime(started), context.JsonOptions, context.Timeout?.Read);
         if (!context.Stream)
         {
             await response.BufferAsync(cancellationToken).ConfigureAwait(false);
@@ -31,12 +31,13 @@ internal sealed class HooksStage : DelegatingHandler
         }
 
         // An auth scheme that answered a 401 left it for the history, as requests' handle_401 does.
-        if (message.RequestMessage.Options.TryGetValue(AuthRetry.HistoryKey, out var challenges))
+        // They are left on the retry's own message, so a hop answered at the first try has none to look up.
+        if (!ReferenceEquals(message.RequestMessage, request) && message.RequestMessage.Options.TryGetValue(AuthRetry.HistoryKey, out var challenges))
         {
             var history = new List<Response>(challenges.Count);
             foreach (var challenge in challenges)
             {
-                var earlier = new Response(challenge, null, TimeSpan.Zero, context.JsonOptions) { History = [.. history] };
+                var earlier = new Response(challenge, null, TimeSpan.Zero, context.JsonOptions, context.Timeout?.Read) { History = [.. history] };
                 await earlier.BufferAsync(cancellationToken).ConfigureAwait(false);
                 history.Add(earlier);
             }
@@ -50,7 +51,7 @@ internal sealed class HooksStage : DelegatingHandler
             response = await hooks.ItemAt(i)(response, cancellationToken).ConfigureAwait(false) ?? response;
         }
 
-        request.Options.Set(HopState.ResponseKey, response);
+        context.HopResponse = response;
         return message;
     }
 

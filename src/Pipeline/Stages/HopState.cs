@@ -2,13 +2,11 @@ namespace Pipeline;
 
 /// <summary>
 /// Per-hop values carried in <see cref="HttpRequestMessage.Options"/> next to the <see cref="RequestContext"/>:
-/// the hop's <see cref="Response"/> (set by the HooksStage, read by the stages outside it) and whether a redirect
-/// stripped the credentials.
+/// whether a redirect stripped the credentials, the hop's proxy and what the inner stages leave for the HooksStage.
+/// The hop's <see cref="Response"/> is on the context (<see cref="RequestContext.HopResponse"/>).
 /// </summary>
 internal static class HopState
 {
-    public static readonly HttpRequestOptionsKey<Response> ResponseKey = new("Pipeline.Response");
-
     public static readonly HttpRequestOptionsKey<bool> AuthStrippedKey = new("Pipeline.AuthStripped");
 
     /// <summary>Credentials for this hop only, replacing the request's auth (netrc for a redirect's new host).</summary>
@@ -20,8 +18,9 @@ internal static class HopState
     /// <summary>The proxy this hop goes through, chosen by the ProxyStage; the HttpAdapter keeps one pool per proxy.</summary>
     public static readonly HttpRequestOptionsKey<ProxySelection> ProxyKey = new("Pipeline.Proxy");
 
+    /// <summary>The Response the HooksStage built for the request's latest hop, or null (no context, or no HooksStage).</summary>
     public static Response? FindResponse(HttpRequestMessage request) =>
-        request.Options.TryGetValue(ResponseKey, out var response) ? response : null;
+        request.Options.TryGetValue(RequestContext.Key, out var context) ? context.HopResponse : null;
 
     public static bool IsAuthStripped(HttpRequestMessage request) =>
         request.Options.TryGetValue(AuthStrippedKey, out var stripped) && stripped;

@@ -10,6 +10,13 @@ internal sealed class RequestContext
 {
     public static readonly HttpRequestOptionsKey<RequestContext> Key = new("Pipeline.RequestContext");
 
+    /// <summary>
+    /// The Response the HooksStage built for the hop that completed last, for the stages outside it (cookies, redirects)
+    /// and the session. The hops of one request run one after another, so the latest is the one just answered; kept
+    /// here rather than in each hop's options, it costs no dictionary write or look-up per stage.
+    /// </summary>
+    public Response? HopResponse { get; set; }
+
     /// <summary>Gets the merged headers the HeadersStage writes, or null for a prepared request (already merged).</summary>
     public HeaderMap? Headers { get; init; }
 

@@ -54,7 +54,13 @@ internal static class BodyReader
     {
         try
         {
-            return await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            // An in-memory body (a test's or a cache's StringContent) opens synchronously, without a Task<Stream>:
+            // ByteArrayContent's stream is a MemoryStream over its array, so nothing blocks.
+#pragma warning disable VSTHRD103
+            return content is ByteArrayContent
+                ? content.ReadAsStream(cancellationToken)
+                : await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+#pragma warning restore VSTHRD103
         }
         catch (Exception ex) when (Map(ex, response, cancellationToken) is { } mapped)
         {

@@ -124,7 +124,7 @@ public sealed class CookieJarPersistenceTests : IDisposable
         Assert.Equal(DateTime.MinValue, pref.Expires);
         Assert.Equal(".example.org", Find(jar, "legacy").Domain);
         Assert.Equal(string.Empty, Find(jar, "legacy").Value);
-        Assert.Equal("sid=abc", CookieRules.BuildCookieHeader(jar, null, new Uri("http://a.example.com/"), DateTime.UtcNow));
+        Assert.Equal("sid=abc", CookieRules.BuildCookieHeader(jar, null, new Uri("http://a.example.com/"), TimeProvider.System));
     }
 
     [Fact]

@@ -220,7 +220,7 @@ public sealed class CookieJarTests
             new CookieEntry(new Cookie("old", "2", "/", "h") { Expires = DateTime.UtcNow.AddHours(-1) }, null),
         ]);
 
-        Assert.Equal(2, jar.Snapshot.Count);
+        Assert.Equal(2, jar.Snapshot.Length);
         Assert.Equal(1, jar.Count);
         Assert.Equal("live", Assert.Single(jar).Name);
     }

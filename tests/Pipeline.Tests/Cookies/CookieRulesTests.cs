@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Pipeline.Tests.Cookies;
 
 public sealed class CookieRulesTests
 {
     private static readonly DateTime Now = new(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly FakeTimeProvider Clock = new(Now);
     private static readonly DateTime June2030 = new(2030, 6, 9, 10, 18, 14, DateTimeKind.Utc);
 
     [Fact]
@@ -219,8 +222,8 @@ public sealed class CookieRulesTests
         jar.Store(Parse("s=1; Secure", "https://h/")!);
         jar.Store(Parse("p=2", "https://h/")!);
 
-        Assert.Equal("p=2", CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), Now));
-        Assert.Equal("s=1; p=2", CookieRules.BuildCookieHeader(jar, null, new Uri("https://h/"), Now));
+        Assert.Equal("p=2", CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), Clock));
+        Assert.Equal("s=1; p=2", CookieRules.BuildCookieHeader(jar, null, new Uri("https://h/"), Clock));
     }
 
     [Fact]
@@ -231,8 +234,8 @@ public sealed class CookieRulesTests
         jar.Store(CookieRules.ParseSetCookie("fresh=1", new Uri("http://h/"), now)!);
         jar.Store(CookieRules.ParseSetCookie("old=2; Max-Age=60", new Uri("http://h/"), now)!);
 
-        var before = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), now);
-        var after = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), now.AddMinutes(2));
+        var before = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), new FakeTimeProvider(now));
+        var after = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), new FakeTimeProvider(now.AddMinutes(2)));
 
         Assert.Equal("fresh=1; old=2", before);
         Assert.Equal("fresh=1", after);
@@ -246,7 +249,7 @@ public sealed class CookieRulesTests
         jar.Set("l", "2", path: "/a/b");
         jar.Set("m", "3", path: "/a");
 
-        var header = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/a/b/c"), Now);
+        var header = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/a/b/c"), Clock);
 
         Assert.Equal("l=2; m=3; r=1", header);
     }
@@ -260,7 +263,7 @@ public sealed class CookieRulesTests
         jar.Set("b", "2");
         jar.Set("a", "3");
 
-        var header = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), Now);
+        var header = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), Clock);
 
         Assert.Equal("a=3; b=2", header);
     }
@@ -275,7 +278,7 @@ public sealed class CookieRulesTests
             jar.Set(name, "v");
         }
 
-        var header = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), Now);
+        var header = CookieRules.BuildCookieHeader(jar, null, new Uri("http://h/"), Clock);
 
         Assert.Equal(string.Join("; ", names.Select(n => n + "=v")), header);
     }
@@ -288,7 +291,7 @@ public sealed class CookieRulesTests
         jar.Set("other", "jar");
         var requestCookies = new Dictionary<string, string> { ["same"] = "request", ["once"] = "1" };
 
-        var header = CookieRules.BuildCookieHeader(jar, requestCookies, new Uri("http://h/"), Now);
+        var header = CookieRules.BuildCookieHeader(jar, requestCookies, new Uri("http://h/"), Clock);
 
         Assert.Equal("other=jar; same=request; once=1", header);
     }
@@ -301,9 +304,9 @@ public sealed class CookieRulesTests
         jar.Store(Parse("dom=2; Domain=example.com", "http://example.com/")!);
         jar.Set("any", "3");
 
-        Assert.Equal("host=1; dom=2; any=3", CookieRules.BuildCookieHeader(jar, null, new Uri("http://example.com/"), Now));
-        Assert.Equal("dom=2; any=3", CookieRules.BuildCookieHeader(jar, null, new Uri("http://www.example.com/"), Now));
-        Assert.Equal("any=3", CookieRules.BuildCookieHeader(jar, null, new Uri("http://notexample.com/"), Now));
+        Assert.Equal("host=1; dom=2; any=3", CookieRules.BuildCookieHeader(jar, null, new Uri("http://example.com/"), Clock));
+        Assert.Equal("dom=2; any=3", CookieRules.BuildCookieHeader(jar, null, new Uri("http://www.example.com/"), Clock));
+        Assert.Equal("any=3", CookieRules.BuildCookieHeader(jar, null, new Uri("http://notexample.com/"), Clock));
     }
 
     [Fact]
@@ -312,7 +315,7 @@ public sealed class CookieRulesTests
         var jar = new CookieJar();
         jar.Set("k", "v", domain: "other.com");
 
-        Assert.Null(CookieRules.BuildCookieHeader(jar, new Dictionary<string, string>(), new Uri("http://h/"), Now));
+        Assert.Null(CookieRules.BuildCookieHeader(jar, new Dictionary<string, string>(), new Uri("http://h/"), Clock));
     }
 
     [Theory]

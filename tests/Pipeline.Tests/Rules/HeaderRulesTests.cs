@@ -226,11 +226,47 @@ public sealed class HeaderRulesTests
     [InlineData("Accept", false)]
     [InlineData("Authorization", false)]
     [InlineData("Content-Foo", false)]
+    [InlineData("CONTENT-MD5", true)]
+    [InlineData("content-range", true)]
+    [InlineData("Content-Language", true)]
+    [InlineData("Content-Location", true)]
+    [InlineData("X-Content-Type", false)]
+    [InlineData("Content-Lengths", false)]
+    [InlineData("Content-Encodin", false)]
+    [InlineData("", false)]
     public void IsContentHeader_Name_MatchesHttpContentHeaders(string name, bool expected)
     {
         var isContent = HeaderRules.IsContentHeader(name);
 
         Assert.Equal(expected, isContent);
+    }
+
+    [Theory]
+    [InlineData("Allow")]
+    [InlineData("Content-Disposition")]
+    [InlineData("Content-Encoding")]
+    [InlineData("Content-Language")]
+    [InlineData("Content-Length")]
+    [InlineData("Content-Location")]
+    [InlineData("Content-MD5")]
+    [InlineData("Content-Range")]
+    [InlineData("Content-Type")]
+    [InlineData("Expires")]
+    [InlineData("Last-Modified")]
+    [InlineData("Accept")]
+    [InlineData("Accept-Encoding")]
+    [InlineData("User-Agent")]
+    [InlineData("Connection")]
+    [InlineData("Authorization")]
+    [InlineData("Cookie")]
+    [InlineData("Host")]
+    [InlineData("X-Api-Key")]
+    public void IsContentHeader_AgreesWithWhereDotNetAcceptsTheHeader(string name)
+    {
+        using var request = new HttpRequestMessage();
+        var dotNetKeepsItOnContent = !request.Headers.TryAddWithoutValidation(name, "x");
+
+        Assert.Equal(dotNetKeepsItOnContent, HeaderRules.IsContentHeader(name));
     }
 
     [Fact]
