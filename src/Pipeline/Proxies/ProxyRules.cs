@@ -6,8 +6,7 @@ namespace Pipeline;
 /// <summary>Proxy selection and bypass as requests' <c>select_proxy</c>, <c>should_bypass_proxies</c> and <c>get_environ_proxies</c>.</summary>
 internal static class ProxyRules
 {
-    private static readonly (string Scheme, string Lower, string Upper)[] EnvironmentVariables =
-        [("http", "http_proxy", "HTTP_PROXY"), ("https", "https_proxy", "HTTPS_PROXY"), ("all", "all_proxy", "ALL_PROXY")];
+    private static readonly string[] EnvironmentSchemes = ["http", "https", "all"];
 
     /// <summary>requests' <c>select_proxy</c>: <c>scheme://host</c> &gt; <c>scheme</c> &gt; <c>all://host</c> &gt; <c>all</c>.</summary>
     public static string? SelectProxy(Uri url, ProxyMap proxies)
@@ -28,12 +27,12 @@ internal static class ProxyRules
     /// environment's for keys nobody set. Read at call time, never cached.
     /// </summary>
     /// <remarks>requests lets environment proxies beat <c>session.proxies</c>; Pipeline deliberately keeps request &gt; session &gt; environment.</remarks>
-    public static ProxyMap ResolveProxies(Uri url, ProxyMap? proxies, bool trustEnv)
+    public static ProxyMap ResolveProxies(Uri url, ProxyMap? proxies, bool trustEnv, ProxyEnvironment? environment = null)
     {
         var resolved = proxies is null ? new ProxyMap() : new ProxyMap(proxies);
         if (trustEnv)
         {
-            foreach (var (key, value) in GetEnvironProxies(url, resolved["no_proxy"]))
+            foreach (var (key, value) in GetEnvironProxies(url, resolved["no_proxy"], environment))
             {
                 if (!resolved.ContainsKey(key))
                 {
@@ -82,26 +81,32 @@ internal static class ProxyRules
     }
 
     /// <summary>The proxy for one hop, or null to go direct.</summary>
-    public static ProxySelection? ChooseProxy(Uri url, ProxyMap? proxies, bool trustEnv)
+    /// <param name="url">The hop's URL.</param>
+    /// <param name="proxies">The merged proxies of the request and the session.</param>
+    /// <param name="trustEnv">Whether the environment's proxies and NO_PROXY apply.</param>
+    /// <param name="environment">The request's view of the environment, or null to read it now.</param>
+    public static ProxySelection? ChooseProxy(Uri url, ProxyMap? proxies, bool trustEnv, ProxyEnvironment? environment = null)
     {
-        // The common case, no proxy anywhere, allocates nothing. The environment is still read on every call, but only
-        // the two variables (each in two spellings) that can apply to this scheme: a read costs a few hundred ns here.
-        if (proxies is null or { Count: 0 } && (!trustEnv || !AnyEnvironmentProxy(url.Scheme)))
+        // The common case, no proxy anywhere, allocates nothing. Only the two variables (each in two spellings) that can
+        // apply to this scheme are read.
+        environment ??= ProxyEnvironment.Live;
+        if (proxies is null or { Count: 0 } && (!trustEnv || (environment.ForScheme(url.Scheme) is null && environment.All is null)))
         {
             return null;
         }
 
-        var proxy = SelectProxy(url, ResolveProxies(url, proxies, trustEnv));
+        var proxy = SelectProxy(url, ResolveProxies(url, proxies, trustEnv, environment));
         return string.IsNullOrWhiteSpace(proxy) ? null : ParseProxyUrl(proxy);
     }
 
-    /// <summary>Reads <c>http_proxy</c>, <c>https_proxy</c> and <c>all_proxy</c> (lower case first, then upper) now, never cached.</summary>
-    public static ProxyMap GetProxiesFromEnvironment()
+    /// <summary>Reads <c>http_proxy</c>, <c>https_proxy</c> and <c>all_proxy</c> (lower case first, then upper); now, unless a request's view is given.</summary>
+    public static ProxyMap GetProxiesFromEnvironment(ProxyEnvironment? environment = null)
     {
+        environment ??= ProxyEnvironment.Live;
         var proxies = new ProxyMap();
-        foreach (var (scheme, lower, upper) in EnvironmentVariables)
+        foreach (var scheme in EnvironmentSchemes)
         {
-            var value = Read(lower, upper);
+            var value = environment.ForScheme(scheme);
             if (!string.IsNullOrEmpty(value))
             {
                 proxies[scheme] = value;
@@ -112,16 +117,16 @@ internal static class ProxyRules
     }
 
     /// <summary>requests' <c>get_environ_proxies</c>: nothing when the URL bypasses proxies, else the environment's.</summary>
-    public static ProxyMap GetEnvironProxies(Uri url, string? noProxy) =>
-        ShouldBypassProxies(url, noProxy) ? new ProxyMap() : GetProxiesFromEnvironment();
+    public static ProxyMap GetEnvironProxies(Uri url, string? noProxy, ProxyEnvironment? environment = null) =>
+        ShouldBypassProxies(url, noProxy, environment) ? new ProxyMap() : GetProxiesFromEnvironment(environment);
 
     /// <summary>
     /// requests' <c>should_bypass_proxies</c>: <paramref name="noProxy"/>, else <c>no_proxy</c>/<c>NO_PROXY</c>; entries match
     /// by CIDR or exact IP for IPv4 hosts, else by host, <c>host:port</c> or domain suffix (a leading dot is ignored); <c>*</c> matches all.
     /// </summary>
-    public static bool ShouldBypassProxies(Uri url, string? noProxy)
+    public static bool ShouldBypassProxies(Uri url, string? noProxy, ProxyEnvironment? environment = null)
     {
-        noProxy ??= Read("no_proxy", "NO_PROXY");
+        noProxy ??= (environment ?? ProxyEnvironment.Live).NoProxy;
         if (string.IsNullOrEmpty(noProxy) || string.IsNullOrEmpty(url.Host))
         {
             return false;
@@ -179,19 +184,4 @@ internal static class ProxyRules
         var bytes = address.GetAddressBytes();
         return ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
     }
-
-    private static bool AnyEnvironmentProxy(string scheme) => scheme switch
-    {
-        "http" => Read("http_proxy", "HTTP_PROXY") is not null || Read("all_proxy", "ALL_PROXY") is not null,
-        "https" => Read("https_proxy", "HTTPS_PROXY") is not null || Read("all_proxy", "ALL_PROXY") is not null,
-        _ => Read("all_proxy", "ALL_PROXY") is not null || Read(scheme + "_proxy") is not null,
-    };
-
-    private static string? Read(string lowerName) => Read(lowerName, lowerName.ToUpperInvariant());
-
-    // Lower case first, as urllib's getproxies_environment; an empty value counts as unset.
-    private static string? Read(string lowerName, string upperName) =>
-        Environment.GetEnvironmentVariable(lowerName) is { Length: > 0 } lower
-            ? lower
-            : Environment.GetEnvironmentVariable(upperName) is { Length: > 0 } upper ? upper : null;
 }

@@ -4,7 +4,8 @@ namespace Pipeline;
 
 /// <summary>
 /// Chooses the proxy of every hop (request &gt; session &gt; environment, NO_PROXY), so a redirect to another host is
-/// re-resolved in full; the transport keeps one connection pool per proxy.
+/// re-resolved in full; the transport keeps one connection pool per proxy. A request reads each proxy variable of the
+/// environment once, on its first hop that needs it (<see cref="ProxyEnvironment"/>).
 /// </summary>
 /// <remarks>
 /// Credentials from the proxy URL become <c>Proxy-Authorization: Basic</c> for plain-http targets (requests'
@@ -25,10 +26,10 @@ internal sealed class ProxyStage : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var hasContext = request.Options.TryGetValue(RequestContext.Key, out var context);
-        var selection = request.RequestUri is { } uri
-            ? ProxyRules.ChooseProxy(uri, hasContext ? context!.Proxies : _defaults, hasContext ? context!.TrustEnv : _defaultTrustEnv)
-            : null;
+        var selection = request.RequestUri is not { } uri ? null
+            : request.Options.TryGetValue(RequestContext.Key, out var context)
+                ? ProxyRules.ChooseProxy(uri, context.Proxies, context.TrustEnv, context.TrustEnv ? context.ProxyEnvironment ??= new() : null)
+                : ProxyRules.ChooseProxy(uri, _defaults, _defaultTrustEnv);
 
         var options = (IDictionary<string, object?>)request.Options;
         if (selection is null)

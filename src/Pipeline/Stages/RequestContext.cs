@@ -17,6 +17,9 @@ internal sealed class RequestContext
     /// </summary>
     public Response? HopResponse { get; set; }
 
+    /// <summary>The environment's proxy variables as this request read them, for its redirect hops (created on first use).</summary>
+    public ProxyEnvironment? ProxyEnvironment { get; set; }
+
     /// <summary>Gets the merged headers the HeadersStage writes, or null for a prepared request (already merged).</summary>
     public HeaderMap? Headers { get; init; }
 

@@ -130,6 +130,28 @@ public sealed class ProxyTests : IClassFixture<TinyproxyFixture>, IClassFixture<
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task Redirect_EnvironmentIsReadOncePerRequest_ThenAgainForTheNext_DepartureFromRequests(string kind)
+    {
+        // requests' rebuild_proxies reads the environment again on every hop; a request here keeps what its first hop
+        // read, so a hook that sets HTTP_PROXY in the middle of a chain reaches the next request, not the next hop.
+        using var handle = TestSessions.Create(kind, s => s.Hooks.Response.Add(r =>
+        {
+            if (r.IsRedirect)
+            {
+                Environment.SetEnvironmentVariable("HTTP_PROXY", _proxy.OpenUrl);
+            }
+        }));
+
+        var chain = await handle.Session.GetAsync(_server.Url("/redirect/1"));
+        var next = await handle.Session.GetAsync(_server.Url("/get"));
+
+        Assert.Single(chain.History);
+        Assert.False(Proxied(chain));
+        Assert.True(Proxied(next));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task ProxyCredentials_FromTheUrl_AuthenticateAndNeverReachTheOrigin(string kind)
     {
         using var handle = TestSessions.Create(kind);
