@@ -68,6 +68,11 @@ internal static class DigestEndpoint
         {
             context.Response.Headers.Append("Set-Cookie", "challenge=seen; Path=/");
         }
+
+        foreach (var setCookie in context.Request.Query["h"])
+        {
+            context.Response.Headers.Append("Set-Cookie", setCookie);
+        }
     }
 
     private static bool Verify(Dictionary<string, string> fields, HttpRequest request, string qop, string user, string password, string algorithm)

@@ -1,8 +1,8 @@
 namespace Pipeline;
 
 /// <summary>
-/// Re-sends a request once for an auth scheme that answers a 401: the copy replays the body, carries the 401's cookies,
-/// and the 401 is kept for <see cref="Response.History"/> as requests' <c>handle_401</c> does.
+/// Re-sends a request once for an auth scheme that answers a 401: the copy replays the body, gets the Cookie header
+/// requests' <c>handle_401</c> would send, and the 401 is kept for <see cref="Response.History"/> as <c>handle_401</c> does.
 /// </summary>
 internal static class AuthRetry
 {
@@ -20,7 +20,7 @@ internal static class AuthRetry
         // The 401's body is drained so its connection goes back to the pool before the retry.
         await challenge.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         var retry = RetryCopy.Create(request, context);
-        AddChallengeCookies(retry, challenge);
+        AddChallengeCookies(retry, challenge, context);
         return retry;
     }
 
@@ -38,30 +38,39 @@ internal static class AuthRetry
         return response;
     }
 
-    // requests' handle_401 adds the 401's Set-Cookie to the retry (extract_cookies_to_jar on the prepared copy).
-    private static void AddChallengeCookies(HttpRequestMessage retry, HttpResponseMessage challenge)
+    /// <summary>
+    /// Gives the retry the Cookie header requests' <c>handle_401</c> sends: it extracts the 401's Set-Cookie into a copy
+    /// of the prepared request's jar and calls <c>prepare_cookies</c>, which writes a header only when the request has
+    /// none (http.cookiejar's <c>add_cookie_header</c>). A Cookie header the first attempt carried, hand-set or built
+    /// from the session's and the request's cookies, is therefore sent again as it was, without the 401's cookies;
+    /// without one, the header is built from the session's cookies, the request's own and the 401's.
+    /// </summary>
+    private static void AddChallengeCookies(HttpRequestMessage retry, HttpResponseMessage challenge, RequestContext? context)
     {
-        if (!challenge.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) || retry.RequestUri is null)
+        if (retry.Headers.NonValidated.Contains("Cookie") || retry.RequestUri is not { } uri
+            || !challenge.Headers.NonValidated.TryGetValues("Set-Cookie", out var setCookies))
         {
             return;
         }
 
-        var pairs = new List<string>();
-        foreach (var value in values)
+        // A copy of the session jar: the CookieStage stores the 401's cookies in the session jar itself, from the
+        // response's history. Without a session (a plain HttpClient) only the 401's cookies are known.
+        var jar = new CookieJar();
+        if (context is not null)
         {
-            if (CookieRules.ParseSetCookie(value, retry.RequestUri, DateTime.UtcNow) is { } entry && !entry.IsExpired(DateTime.UtcNow))
+            jar.ReplaceAll(context.Cookies.Snapshot);
+        }
+
+        var time = TimeProvider.System;
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var setCookie in setCookies)
+        {
+            if (CookieRules.ParseSetCookie(setCookie, uri, now) is { } entry)
             {
-                pairs.Add(entry.Cookie.Name + "=" + entry.Cookie.Value);
+                jar.Store(entry);
             }
         }
 
-        if (pairs.Count == 0)
-        {
-            return;
-        }
-
-        var existing = retry.Headers.NonValidated.TryGetValues("Cookie", out var cookie) ? cookie.ToString() : null;
-        retry.Headers.Remove("Cookie");
-        retry.Headers.TryAddWithoutValidation("Cookie", string.IsNullOrEmpty(existing) ? string.Join("; ", pairs) : existing + "; " + string.Join("; ", pairs));
+        CookieRules.AddCookieHeader(retry, jar, context?.RequestCookies, time);
     }
 }

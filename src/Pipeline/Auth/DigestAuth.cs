@@ -10,7 +10,8 @@ namespace Pipeline;
 /// </summary>
 /// <remarks>
 /// The first request is sent without credentials; a 401 with a Digest challenge is answered by one new attempt (the
-/// 401 goes into the response's <see cref="Response.History"/>, its Set-Cookie travels with the retry). Later requests
+/// 401 goes into the response's <see cref="Response.History"/>; its Set-Cookie is sent with the retry only when the first
+/// attempt carried no Cookie header, as requests' <c>handle_401</c> and <c>prepare_cookies</c>). Later requests
 /// send the header up front while the nonce is reused, with an incrementing nonce count; a <c>stale=true</c> challenge
 /// or a new nonce is answered by one new attempt. Never more than one retry per request, so a wrong password ends with
 /// the 401. One instance may serve concurrent requests.
