@@ -192,10 +192,15 @@ internal static class CookieRules
     }
 
     /// <summary>Adds the Cookie header built from the jar and the request's cookies, unless the request already has one (requests' <c>prepare_cookies</c>).</summary>
-    public static void AddCookieHeader(HttpRequestMessage request, CookieJar jar, IDictionary<string, string>? requestCookies, TimeProvider time)
+    /// <param name="request">The hop's request.</param>
+    /// <param name="jar">The session's cookies.</param>
+    /// <param name="requestCookies">The request's own cookies, or null.</param>
+    /// <param name="time">The clock, read only when a cookie can expire.</param>
+    /// <param name="redirected">Whether the hop follows a redirect (see <see cref="BuildCookieHeader"/>).</param>
+    public static void AddCookieHeader(HttpRequestMessage request, CookieJar jar, IDictionary<string, string>? requestCookies, TimeProvider time, bool redirected = false)
     {
         if (request.RequestUri is { } uri && !request.Headers.Contains("Cookie")
-            && BuildCookieHeader(jar, requestCookies, uri, time) is { } header)
+            && BuildCookieHeader(jar, requestCookies, uri, time, redirected) is { } header)
         {
             request.Headers.TryAddWithoutValidation("Cookie", header);
         }
@@ -203,11 +208,19 @@ internal static class CookieRules
 
     /// <summary>
     /// Builds the Cookie header for a request (RFC 6265 §5.4): matching session cookies, longer paths first, then the
-    /// per-request cookies, which replace session cookies of the same name (requests' <c>merge_cookies</c>).
+    /// per-request cookies. A request cookie is a cookie for every host on "/", so it replaces only a session cookie of
+    /// that same identity (one set with <c>jar.Set(name, value)</c>), in its place, as requests' <c>merge_cookies</c>
+    /// does; a cookie a server set under the same name is sent as well, before it. On a redirect hop it is the other way
+    /// round: requests' <c>resolve_redirects</c> merges the session jar over the request's cookies, so the session's
+    /// value wins.
     /// </summary>
+    /// <param name="jar">The session's cookies.</param>
+    /// <param name="requestCookies">The request's own cookies, or null.</param>
+    /// <param name="uri">The hop's URL.</param>
+    /// <param name="time">The clock, read only when a cookie can expire (a read costs about 40 ns; most session cookies cannot).</param>
+    /// <param name="redirected">Whether the hop follows a redirect.</param>
     /// <returns>The header value, or <see langword="null"/> when no cookie applies.</returns>
-    /// <remarks>The clock is read only when a cookie can expire (a read costs about 40 ns; most session cookies cannot).</remarks>
-    public static string? BuildCookieHeader(CookieJar jar, IDictionary<string, string>? requestCookies, Uri uri, TimeProvider time)
+    public static string? BuildCookieHeader(CookieJar jar, IDictionary<string, string>? requestCookies, Uri uri, TimeProvider time, bool redirected = false)
     {
         if (jar.Snapshot.IsEmpty && (requestCookies is null || requestCookies.Count == 0))
         {
@@ -227,8 +240,7 @@ internal static class CookieRules
             if ((entry.CanExpire && entry.IsExpired(utcNow ??= time.GetUtcNow().UtcDateTime))
                 || (cookie.Secure && uri.Scheme != Uri.UriSchemeHttps)
                 || (cookie.Domain.Length > 0 && !DomainMatches(cookie.Domain, host ??= uri.IdnHost.ToLowerInvariant()))
-                || (cookie.Path != "/" && !PathMatches(cookie.Path, path ??= uri.AbsolutePath))
-                || (requestCookies is not null && requestCookies.ContainsKey(cookie.Name)))
+                || (cookie.Path != "/" && !PathMatches(cookie.Path, path ??= uri.AbsolutePath)))
             {
                 continue;
             }
@@ -265,7 +277,10 @@ internal static class CookieRules
             SortByPathLengthDescending(matches);
             foreach (var cookie in matches)
             {
-                Append(builder, cookie.Name, cookie.Value);
+                var value = !redirected && requestCookies is not null && IsForEveryHost(cookie) && requestCookies.TryGetValue(cookie.Name, out var requested)
+                    ? requested
+                    : cookie.Value;
+                Append(builder, cookie.Name, value);
             }
         }
 
@@ -273,12 +288,19 @@ internal static class CookieRules
         {
             foreach (var (name, value) in requestCookies)
             {
-                Append(builder, name, value);
+                // One that took a session cookie's place, or lost to it on a redirect, was written there.
+                if (matches is null || !matches.Exists(c => c.Name == name && IsForEveryHost(c)))
+                {
+                    Append(builder, name, value);
+                }
             }
         }
 
         return builder.ToString();
     }
+
+    // The identity requests gives a request's own cookie (cookiejar_from_dict): no domain, path "/".
+    private static bool IsForEveryHost(Cookie cookie) => cookie.Domain.Length == 0 && cookie.Path == "/";
 
     // A stable insertion sort: a request matches a handful of cookies, and LINQ's OrderBy allocated five objects per request.
     private static void SortByPathLengthDescending(List<Cookie> cookies)

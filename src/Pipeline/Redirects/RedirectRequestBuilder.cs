@@ -80,7 +80,7 @@ internal static class RedirectRequestBuilder
     /// <summary>The request a redirect would send, as requests' <c>response.next</c>, with the cookies it would carry.</summary>
     public static PreparedRequest ToPrepared(HttpRequestMessage next, RequestContext context)
     {
-        CookieRules.AddCookieHeader(next, context.Cookies, context.RequestCookies, TimeProvider.System);
+        CookieRules.AddCookieHeader(next, context.Cookies, context.RequestCookies, TimeProvider.System, redirected: true);
 
         if (!HopState.IsAuthStripped(next))
         {

@@ -21,7 +21,8 @@ internal sealed class CookieStage : DelegatingHandler
             return base.SendAsync(request, cancellationToken);
         }
 
-        CookieRules.AddCookieHeader(request, context.Cookies, context.RequestCookies, _time);
+        // A hop after the first follows a redirect: the HooksStage has recorded the previous hop's response.
+        CookieRules.AddCookieHeader(request, context.Cookies, context.RequestCookies, _time, redirected: context.HopResponse is not null);
         var sending = base.SendAsync(request, cancellationToken);
 
         // An answer already there (an in-memory or cached handler) is stored without a state machine and a Task of

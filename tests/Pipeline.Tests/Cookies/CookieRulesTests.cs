@@ -284,8 +284,10 @@ public sealed class CookieRulesTests
     }
 
     [Fact]
-    public void BuildCookieHeader_RequestCookies_ReplaceSameNameJarCookiesAndComeLast_AsMergeCookies()
+    public void BuildCookieHeader_RequestCookies_ReplaceSameIdentityJarCookiesInPlace_NewOnesComeLast_AsMergeCookies()
     {
+        // requests 2.34: jar.set('same'), jar.set('other'), cookies={'same': 'request', 'once': '1'}
+        // sends "same=request; other=jar; once=1".
         var jar = new CookieJar();
         jar.Set("same", "jar");
         jar.Set("other", "jar");
@@ -293,7 +295,36 @@ public sealed class CookieRulesTests
 
         var header = CookieRules.BuildCookieHeader(jar, requestCookies, new Uri("http://h/"), Clock);
 
-        Assert.Equal("other=jar; same=request; once=1", header);
+        Assert.Equal("same=request; other=jar; once=1", header);
+    }
+
+    [Fact]
+    public void BuildCookieHeader_RedirectHop_SessionCookieBeatsTheRequestsOfItsIdentity_AsResolveRedirects()
+    {
+        // requests 2.34, the hop after a redirect: merge_cookies(prepared._cookies, session.cookies) lets the session win.
+        var jar = new CookieJar();
+        jar.Set("same", "jar");
+        jar.Set("other", "jar");
+        var requestCookies = new Dictionary<string, string> { ["same"] = "request", ["once"] = "1" };
+
+        var header = CookieRules.BuildCookieHeader(jar, requestCookies, new Uri("http://h/"), Clock, redirected: true);
+
+        Assert.Equal("same=jar; other=jar; once=1", header);
+    }
+
+    [Fact]
+    public void BuildCookieHeader_ServerCookieOfTheSameName_IsSentToo_BeforeTheRequests_AsMergeCookies()
+    {
+        // requests 2.34: a cookie 127.0.0.1 set, then cookies={'a': 'req'}: "a=srv; a=req" on every hop (two identities).
+        var jar = new CookieJar();
+        jar.Store(CookieRules.ParseSetCookie("a=srv; Path=/", new Uri("http://127.0.0.1/set"), Now)!);
+        var requestCookies = new Dictionary<string, string> { ["a"] = "req" };
+
+        var first = CookieRules.BuildCookieHeader(jar, requestCookies, new Uri("http://127.0.0.1/r"), Clock);
+        var redirected = CookieRules.BuildCookieHeader(jar, requestCookies, new Uri("http://127.0.0.1/end"), Clock, redirected: true);
+
+        Assert.Equal("a=srv; a=req", first);
+        Assert.Equal("a=srv; a=req", redirected);
     }
 
     [Fact]

@@ -54,8 +54,24 @@ public sealed class CookieTests(LoopbackServerFixture server)
 
         var response = await handle.Session.GetAsync(server.Url("/anything"), new() { Cookies = new Dictionary<string, string> { ["k"] = "request" } });
 
-        Assert.Equal("other=kept; k=request", SentCookie(response));
+        Assert.Equal("k=request; other=kept", SentCookie(response));
         Assert.Equal("session", handle.Session.Cookies["k"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task RequestCookie_SameNameAsSessionCookie_SessionWinsAfterARedirect_AsResolveRedirects(string kind)
+    {
+        // requests 2.34: hop one sends the request's value, the hop after the redirect the session's
+        // (resolve_redirects merges the session jar over the request's cookies).
+        using var handle = TestSessions.Create(kind);
+        handle.Session.Cookies.Set("k", "session");
+        var hops = new List<string?>();
+        handle.Session.Hooks.Response.Add(r => hops.Add(r.Request.Headers["Cookie"]));
+
+        await handle.Session.GetAsync(server.Url("/redirect-with?to=/anything"), new() { Cookies = new Dictionary<string, string> { ["k"] = "request" } });
+
+        Assert.Equal(["k=request", "k=session"], hops);
     }
 
     [Theory]

@@ -335,18 +335,20 @@ public sealed class RedirectStageTests
     }
 
     [Fact]
-    public async Task SendAsync_RequestCookies_SentOnEveryHop_NeverPersisted_AsRequestsPerRequestCookies()
+    public async Task SendAsync_RequestCookies_SentOnEveryHop_NeverPersisted_TheSessionsOfTheSameIdentityWinAfterARedirect()
     {
+        // requests 2.34: prepare_request merges the request's cookies over the session's; resolve_redirects merges the
+        // session's back over them for the next hop. Neither reaches the session jar.
         var stub = new StubHandler(r => r.RequestUri!.AbsolutePath == "/a" ? Redirect(302, "/b") : Ok());
         using var invoker = Chain(stub);
         var jar = new CookieJar();
         jar.Set("once", "session");
-        var context = Contexts.With(mounts: HttpAndHttps, cookies: jar, requestCookies: new Dictionary<string, string> { ["once"] = "1" });
+        var context = Contexts.With(mounts: HttpAndHttps, cookies: jar, requestCookies: new Dictionary<string, string> { ["once"] = "1", ["extra"] = "2" });
         using var request = Get("http://h/a", context);
 
         using var message = await invoker.SendAsync(request, CancellationToken.None);
 
-        Assert.Equal(["once=1", "once=1"], stub.Requests.Select(r => r.Headers.NonValidated["Cookie"].ToString()));
+        Assert.Equal(["once=1; extra=2", "once=session; extra=2"], stub.Requests.Select(r => r.Headers.NonValidated["Cookie"].ToString()));
         Assert.Equal("session", jar["once"]);
         Assert.Equal(1, jar.Count);
     }
