@@ -92,10 +92,12 @@ public sealed class DigestAuth : Auth
             _challenge = challenge;
         }
 
+        // A challenge this scheme cannot answer (an unknown algorithm, auth-int alone) is still retried, without
+        // credentials, as requests' handle_401 does (build_digest_header returns None): the server's second 401 is the
+        // answer, with the first in History.
         if (!SetHeader(retry, challenge))
         {
-            retry.Dispose();
-            return response;
+            retry.Headers.Remove("Authorization");
         }
 
         return await AuthRetry.SendAsync(retry, response, next, cancellationToken).ConfigureAwait(false);

@@ -92,11 +92,12 @@ internal static class NetrcRules
                 }
             }
 
-            if (!isDefault && match is null && string.Equals(machine, host, StringComparison.OrdinalIgnoreCase))
+            // Python's netrc keeps the last entry of a name, and requests looks the (lower-case) host up exactly.
+            if (!isDefault && string.Equals(machine, host, StringComparison.Ordinal))
             {
                 match = (login, account, password);
             }
-            else if (isDefault && fallback is null)
+            else if (isDefault)
             {
                 fallback = (login, account, password);
             }
@@ -108,8 +109,9 @@ internal static class NetrcRules
             return null;
         }
 
-        var user = found.Login ?? found.Account;
-        if (user is null)
+        // requests' get_netrc_auth: the login, else the account, else ""; an entry with nothing at all gives no auth.
+        var user = !string.IsNullOrEmpty(found.Login) ? found.Login : found.Account ?? string.Empty;
+        if (user.Length == 0 && string.IsNullOrEmpty(found.Password))
         {
             return null;
         }
@@ -127,12 +129,17 @@ internal static class NetrcRules
 
     private static string? FindFile(string? explicitPath)
     {
-        if (!string.IsNullOrEmpty(explicitPath))
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        // requests: a set $NETRC is the only place looked at (expanduser'd), even when it is empty or missing.
+        if (explicitPath is not null)
         {
-            return File.Exists(explicitPath) ? explicitPath : null;
+            var path = explicitPath == "~" || explicitPath.StartsWith("~/", StringComparison.Ordinal)
+                ? home + explicitPath[1..]
+                : explicitPath;
+            return path.Length > 0 && File.Exists(path) ? path : null;
         }
 
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         if (string.IsNullOrEmpty(home))
         {
             return null;
@@ -169,8 +176,8 @@ internal static class NetrcRules
                 continue;
             }
 
-            var parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            for (var p = 0; p < parts.Length; p++)
+            var parts = SplitTokens(line);
+            for (var p = 0; p < parts.Count; p++)
             {
                 if (parts[p].StartsWith('#') && p > 0)
                 {
@@ -181,7 +188,7 @@ internal static class NetrcRules
                 if (parts[p] == "macdef")
                 {
                     inMacro = true;
-                    if (p + 1 < parts.Length)
+                    if (p + 1 < parts.Count)
                     {
                         tokens.Add(parts[p + 1]);
                     }
@@ -189,6 +196,51 @@ internal static class NetrcRules
                     break;
                 }
             }
+        }
+
+        return tokens;
+    }
+
+    // Python's netrc lexer: tokens split on whitespace; a token in double quotes keeps its spaces, and a backslash takes
+    // the next character as it is, in or out of quotes.
+    private static List<string> SplitTokens(string line)
+    {
+        var tokens = new List<string>();
+        var token = new System.Text.StringBuilder();
+        var i = 0;
+        while (i < line.Length)
+        {
+            if (line[i] is ' ' or '\t')
+            {
+                i++;
+                continue;
+            }
+
+            token.Clear();
+            var quoted = line[i] == '"';
+            if (quoted)
+            {
+                i++;
+            }
+
+            while (i < line.Length)
+            {
+                var ch = line[i++];
+                if (ch == '\\' && i < line.Length)
+                {
+                    token.Append(line[i++]);
+                }
+                else if (quoted ? ch == '"' : ch is ' ' or '\t')
+                {
+                    break;
+                }
+                else
+                {
+                    token.Append(ch);
+                }
+            }
+
+            tokens.Add(token.ToString());
         }
 
         return tokens;

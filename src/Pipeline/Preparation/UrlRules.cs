@@ -110,11 +110,13 @@ internal static partial class UrlRules
 
         string? user = null;
         string? password = null;
-        if (parts.UserInfo is not null)
+        // requests' get_auth_from_url gives ("", "") unless the user information has a password part (a ':'), and
+        // prepare_auth uses it only when either part is non-empty: "user@" and ":@" carry no credentials.
+        var colon = parts.UserInfo?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (colon >= 0 && parts.UserInfo!.Length > 1)
         {
-            var colon = parts.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            user = Uri.UnescapeDataString(colon < 0 ? parts.UserInfo : parts.UserInfo[..colon]);
-            password = colon < 0 ? string.Empty : Uri.UnescapeDataString(parts.UserInfo[(colon + 1)..]);
+            user = Uri.UnescapeDataString(parts.UserInfo[..colon]);
+            password = Uri.UnescapeDataString(parts.UserInfo[(colon + 1)..]);
         }
 
         return new PreparedUrl(RequoteUri(builder.ToString()), user, password, IsHttp: true);

@@ -66,6 +66,14 @@ internal sealed class RedirectStage : DelegatingHandler
 
             if (context is { AllowRedirects: false })
             {
+                // requests builds response.next with resolve_redirects, whose limit check runs first: with
+                // max_redirects = 0 even a redirect that is not followed raises TooManyRedirects.
+                if (maxRedirects <= 0)
+                {
+                    message.Dispose();
+                    throw new TooManyRedirectsException($"Exceeded {maxRedirects} redirects.", null, response?.Request, response);
+                }
+
                 if (response is not null)
                 {
                     response.Next = RedirectRequestBuilder.ToPrepared(RedirectRequestBuilder.Build(hop, status, target, context, follow: false), context);

@@ -279,6 +279,22 @@ public sealed class DigestAuthTests(LoopbackServerFixture server, HttpbinFixture
         Assert.Equal(counts.Count, counts.Distinct().Count());
     }
 
+    [Theory]
+    [MemberData(nameof(KindsData))]
+    public async Task Digest_UnanswerableChallenge_IsRetriedWithoutCredentials_AsHandle401(string kind)
+    {
+        // requests 2.34 against a SHA-384 challenge: build_digest_header gives None, the copy is sent anyway, and the
+        // second 401 comes back with the first in its history (two requests in all).
+        using var handle = TestSessions.Create(kind, s => s.Auth = new DigestAuth("ann", "pa55"));
+
+        var response = await handle.Session.GetAsync(server.Url($"/digest-auth/auth/ann/pa55/SHA-384?unanswerable={kind.Length}"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var first = Assert.Single(response.History);
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Null(response.Request.Headers["Authorization"]);
+    }
+
     [Fact]
     public void Digest_UnknownAlgorithmOrAuthIntOnly_SendsNoHeader()
     {

@@ -121,7 +121,12 @@ public sealed class NetrcTests : IAsyncLifetime
     [InlineData("machine a.test account acct password p", "a.test", "acct", "p")]
     [InlineData("machine a.test login u password p\ndefault login d password dp", "b.test", "d", "dp")]
     [InlineData("default login d password dp\nmachine a.test login u password p", "a.test", "u", "p")]
-    [InlineData("machine A.TEST login u password p", "a.test", "u", "p")]
+    // Checked with Python 3.11's netrc and requests 2.34's get_netrc_auth: machine names match exactly (requests passes
+    // the lower-case host), the last entry of a name wins, quotes keep spaces, a password-only entry has user "".
+    [InlineData("machine A.TEST login u password p\ndefault login d password dp", "a.test", "d", "dp")]
+    [InlineData("machine a.test login u1 password p1\nmachine a.test login u2 password p2", "a.test", "u2", "p2")]
+    [InlineData("machine a.test login u password \"a b\\\"c\"", "a.test", "u", "a b\"c")]
+    [InlineData("machine a.test password onlypw", "a.test", "", "onlypw")]
     public void Lookup_MachineDefaultAndAccount_AsPythonNetrc(string text, string host, string user, string password)
     {
         var auth = NetrcRules.Lookup(text, host);
@@ -135,5 +140,6 @@ public sealed class NetrcTests : IAsyncLifetime
     public void Lookup_NoEntry_IsNull()
     {
         Assert.Null(NetrcRules.Lookup("machine a.test login u password p", "b.test"));
+        Assert.Null(NetrcRules.Lookup("machine a.test", "a.test"));
     }
 }

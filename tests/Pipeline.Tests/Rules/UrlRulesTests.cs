@@ -221,7 +221,6 @@ public sealed class UrlRulesTests
     [InlineData("http://user:p%40ss@h/", "user", "p@ss")]
     [InlineData("http://a%3Ab:c%3Ad@h/", "a:b", "c:d")]
     [InlineData("http://u:p@ss@h/", "u", "p@ss")]
-    [InlineData("http://user@h/", "user", "")]
     [InlineData("http://u:@h/", "u", "")]
     [InlineData("http://:pw@h/", "", "pw")]
     [InlineData("http://%C3%BC:p%C3%A4ss@h/", "ü", "päss")]
@@ -231,6 +230,20 @@ public sealed class UrlRulesTests
 
         Assert.Equal(user, prepared.User);
         Assert.Equal(password, prepared.Password);
+    }
+
+    [Theory]
+    [InlineData("http://user@h/")]
+    [InlineData("http://:@h/")]
+    [InlineData("http://@h/")]
+    public void PrepareUrl_UserInfoWithoutPassword_CarriesNoCredentials_AsGetAuthFromUrl(string url)
+    {
+        // requests: get_auth_from_url gives ("", "") without a ':' and prepare_auth ignores it (checked with 2.34).
+        var prepared = UrlRules.PrepareUrl(url);
+
+        Assert.Null(prepared.User);
+        Assert.Null(prepared.Password);
+        Assert.Equal("http://h/", prepared.Url);
     }
 
     [Theory]

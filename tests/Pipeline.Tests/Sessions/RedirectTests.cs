@@ -206,6 +206,22 @@ public sealed class RedirectTests(LoopbackServerFixture server)
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task MaxRedirectsZero_EvenWithoutFollowing_IsTooManyRedirects_AsResolveRedirects(string kind)
+    {
+        // requests computes response.next with resolve_redirects, whose limit check comes first (checked with 2.34).
+        using var handle = TestSessions.Create(kind, s => s.MaxRedirects = 0);
+
+        var error = await Assert.ThrowsAsync<TooManyRedirectsException>(
+            () => handle.Session.GetAsync(server.Url("/redirect/1"), new() { AllowRedirects = false }));
+        var notARedirect = await handle.Session.GetAsync(server.Url("/get"), new() { AllowRedirects = false });
+
+        Assert.Equal("Exceeded 0 redirects.", error.Message);
+        Assert.Equal(HttpStatusCode.Found, error.Response!.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, notARedirect.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task AllowRedirectsFalse_Returns3xxWithNext_AsRequests(string kind)
     {
         using var handle = TestSessions.Create(kind);
