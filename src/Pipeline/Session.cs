@@ -227,7 +227,7 @@ public partial class Session : IDisposable, IAsyncDisposable
         }
 
         // A copy: the merged map may be a shared empty instance that requests read.
-        return new EnvironmentSettings(new ProxyMap(merged), stream ?? Stream, effectiveVerify, cert ?? Cert);
+        return new EnvironmentSettings(ProxyRules.WithoutRemovedKeys(new ProxyMap(merged)), stream ?? Stream, effectiveVerify, cert ?? Cert);
     }
 
     /// <summary>Closes the session's own connection pool; same as <see cref="Dispose()"/>.</summary>

@@ -61,7 +61,12 @@ internal static class MergeRules
         return merged;
     }
 
-    /// <summary>Proxies: session entries updated by the request's; null values remove.</summary>
+    /// <summary>
+    /// Proxies: session entries updated by the request's. A null value removes the key, but stays in the map as a null
+    /// entry until <see cref="ProxyRules.ResolveProxies"/> drops it, so that the environment does not fill that key
+    /// either: requests' <c>merge_environment_settings</c> fills the request's proxies from the environment before
+    /// <c>merge_setting</c> removes the nulls, so <c>{"https": None}</c> goes direct even with HTTPS_PROXY set.
+    /// </summary>
     public static ProxyMap MergeSetting(ProxyMap? request, ProxyMap? session)
     {
         if (request is null && session is null or { Count: 0 })
@@ -76,11 +81,6 @@ internal static class MergeRules
             {
                 merged[pair.Key] = pair.Value;
             }
-        }
-
-        foreach (var key in merged.Where(p => p.Value is null).Select(p => p.Key).ToList())
-        {
-            merged.Remove(key);
         }
 
         return merged;

@@ -32,6 +32,7 @@ internal static class ProxyRules
         var resolved = proxies is null ? new ProxyMap() : new ProxyMap(proxies);
         if (trustEnv)
         {
+            // A key set to null (removed by the request or the session) is not filled either (see MergeRules.MergeSetting).
             foreach (var (key, value) in GetEnvironProxies(url, resolved["no_proxy"], environment))
             {
                 if (!resolved.ContainsKey(key))
@@ -41,7 +42,18 @@ internal static class ProxyRules
             }
         }
 
-        return resolved;
+        return WithoutRemovedKeys(resolved);
+    }
+
+    /// <summary>The map without the null entries that mark removed keys.</summary>
+    public static ProxyMap WithoutRemovedKeys(ProxyMap proxies)
+    {
+        foreach (var key in proxies.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            proxies.Remove(key);
+        }
+
+        return proxies;
     }
 
     /// <summary>
@@ -68,16 +80,28 @@ internal static class ProxyRules
         }
 
         System.Net.NetworkCredential? credentials = null;
+        ProxyAuth? auth = null;
         if (uri.UserInfo.Length > 0)
         {
             var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
             var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
             var password = colon < 0 ? string.Empty : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
             credentials = new System.Net.NetworkCredential(user, password);
+
+            // requests' proxy_headers: _basic_auth_str encodes the credentials as ISO-8859-1 and fails on anything else.
+            try
+            {
+                auth = new ProxyAuth(user, password);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidProxyUrlException(
+                    $"The credentials in proxy URL '{Redaction.RedactUrl(proxyUrl)}' have characters ISO-8859-1 cannot encode, as Basic proxy credentials must be.", ex);
+            }
         }
 
         var bare = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty, Path = string.Empty, Query = string.Empty, Fragment = string.Empty }.Uri;
-        return new ProxySelection(bare, credentials);
+        return new ProxySelection(bare, credentials) { Auth = auth };
     }
 
     /// <summary>The proxy for one hop, or null to go direct.</summary>
@@ -132,17 +156,18 @@ internal static class ProxyRules
             return false;
         }
 
+        // urllib's proxy_bypass_environment: "*" bypasses everything only as the whole value, not as one entry of a list.
+        if (noProxy == "*")
+        {
+            return true;
+        }
+
         var host = url.IdnHost.ToLowerInvariant();
-        var entries = noProxy.Replace(" ", string.Empty, StringComparison.Ordinal)
-            .Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var entries = noProxy.Replace(" ", string.Empty, StringComparison.Ordinal).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var isIPv4 = IPAddress.TryParse(host, out var address) && address.AddressFamily == AddressFamily.InterNetwork;
         foreach (var raw in entries)
         {
             var entry = raw.ToLowerInvariant();
-            if (entry == "*")
-            {
-                return true;
-            }
 
             if (isIPv4)
             {

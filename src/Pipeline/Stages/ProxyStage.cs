@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Pipeline;
 
 /// <summary>
@@ -44,11 +42,9 @@ internal sealed class ProxyStage : DelegatingHandler
             {
                 request.Headers.Remove("Proxy-Authorization");
             }
-            else if (selection.Credentials is { } credentials)
+            else
             {
-                request.Headers.Remove("Proxy-Authorization");
-                request.Headers.TryAddWithoutValidation(
-                    "Proxy-Authorization", "Basic " + Convert.ToBase64String(Encoding.Latin1.GetBytes(credentials.UserName + ":" + credentials.Password)));
+                selection.Auth?.Apply(request);
             }
         }
 

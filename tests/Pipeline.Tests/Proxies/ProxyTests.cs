@@ -130,6 +130,24 @@ public sealed class ProxyTests : IClassFixture<TinyproxyFixture>, IClassFixture<
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task RequestProxyNull_GoesDirect_EvenWithAnEnvironmentProxy_AsMergeEnvironmentSettings(string kind)
+    {
+        // requests fills the request's proxies from the environment before merge_setting drops the None, so
+        // proxies={'http': None} goes direct with HTTP_PROXY set (checked with 2.34).
+        Environment.SetEnvironmentVariable("HTTP_PROXY", _proxy.OpenUrl);
+        using var handle = TestSessions.Create(kind);
+
+        var direct = await handle.Session.GetAsync(_server.Url("/headers?show_env=1"), new() { Proxies = new() { ["http"] = null } });
+        var proxied = await handle.Session.GetAsync(_server.Url("/headers?show_env=1"));
+        var settings = handle.Session.MergeEnvironmentSettings(_server.Url("/get"), new() { ["http"] = null }, null, null, null);
+
+        Assert.False(Proxied(direct));
+        Assert.True(Proxied(proxied));
+        Assert.False(settings.Proxies.ContainsKey("http"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task Redirect_EnvironmentIsReadOncePerRequest_ThenAgainForTheNext_DepartureFromRequests(string kind)
     {
         // requests' rebuild_proxies reads the environment again on every hop; a request here keeps what its first hop

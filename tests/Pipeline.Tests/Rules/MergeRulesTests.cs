@@ -121,15 +121,17 @@ public sealed class MergeRulesTests
     }
 
     [Fact]
-    public void MergeSetting_ProxiesRequestNull_RemovesSessionEntry()
+    public void MergeSetting_ProxiesRequestNull_RemovesSessionEntry_LeavingANullMarkerForTheEnvironment()
     {
         var session = new ProxyMap { ["http"] = "http://p", ["https"] = "http://q" };
         var request = new ProxyMap { ["http"] = null };
 
         var merged = MergeRules.MergeSetting(request, session);
+        var resolved = ProxyRules.ResolveProxies(new Uri("http://h/"), merged, trustEnv: false);
 
-        Assert.False(merged.ContainsKey("http"));
-        Assert.Equal([new("https", "http://q")], merged.ToArray<KeyValuePair<string, string?>>());
+        Assert.True(merged.ContainsKey("http"));
+        Assert.Null(merged["http"]);
+        Assert.Equal([new("https", "http://q")], resolved.ToArray<KeyValuePair<string, string?>>());
     }
 
     [Fact]

@@ -96,6 +96,8 @@ public sealed class ProxyRulesTests
     [InlineData("http://sub.example.com:8080", "example.com", true)]
     [InlineData("http://anything", "*", true)]
     [InlineData("http://192.168.1.5", "*", true)]
+    [InlineData("http://b.com", "a.com,*", false)]
+    [InlineData("http://b.com", " * ", false)]
     public void ShouldBypassProxies_NoProxyEntry_MatchesAsRequests(string url, string noProxy, bool expected)
     {
         // Acceptance check 40; requests 2.34 itself no longer matches notexample.com for example.com.
@@ -206,6 +208,30 @@ public sealed class ProxyRulesTests
 
         Assert.Equal(0, bypassed.Count);
         Assert.Equal("http://p:1", proxied["http"]);
+    }
+
+    [Fact]
+    public void ParseProxyUrl_Latin1Credentials_BecomeIso88591Basic_AsProxyHeaders()
+    {
+        // requests' proxy_headers: _basic_auth_str encodes user and password as ISO-8859-1.
+        var selection = ProxyRules.ParseProxyUrl("http://%C3%BC:p%C3%A4@proxy.test:3128");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://origin.test/");
+
+        selection.Auth!.Apply(request);
+
+        Assert.Equal(new Uri("http://proxy.test:3128/"), selection.Url);
+        var expected = "Basic " + Convert.ToBase64String(new byte[] { 0xFC, (byte)':', (byte)'p', 0xE4 });
+        Assert.Equal(expected, string.Join(",", request.Headers.GetValues("Proxy-Authorization")));
+    }
+
+    [Fact]
+    public void ParseProxyUrl_CredentialsOutsideLatin1_IsInvalidProxyUrl_WithoutThePassword()
+    {
+        // requests fails too (UnicodeEncodeError in _basic_auth_str); here it is a clear error before anything is sent.
+        var error = Assert.Throws<InvalidProxyUrlException>(() => ProxyRules.ParseProxyUrl("http://%D0%B6:secret@proxy.test:3128"));
+
+        Assert.Contains("ISO-8859-1", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
     }
 
     // Sets the proxy variables for one test (clearing the others) and restores them all afterwards.
