@@ -30,12 +30,14 @@ internal static class EncodingRules
             }
         }
 
-        if (mediaType.StartsWith("text", StringComparison.OrdinalIgnoreCase))
+        // requests' get_encoding_from_headers tests substrings, case-sensitively: "text" anywhere (so TEXT/HTML has no
+        // encoding, and application/vnd.oasis.opendocument.text is ISO-8859-1), then "application/json".
+        if (mediaType.Contains("text", StringComparison.Ordinal))
         {
             return Encoding.Latin1;
         }
 
-        return mediaType.Contains("application/json", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null;
+        return mediaType.Contains("application/json", StringComparison.Ordinal) ? Encoding.UTF8 : null;
     }
 
     /// <summary>Detects an encoding from the bytes: a BOM, else valid UTF-8, else Windows-1252.</summary>

@@ -83,7 +83,14 @@ internal static class BodyRules
         }
 
         var boundary = Guid.NewGuid().ToString("N");
-        var multipart = new MultipartContent("form-data", boundary);
+
+        // urllib3's encode_multipart_formdata: part headers in UTF-8 (a filename "résumé.pdf" stays UTF-8), and the
+        // boundary unquoted in Content-Type (it is a token; .NET would quote it).
+        var multipart = new MultipartContent("form-data", boundary) { HeaderEncodingSelector = static (_, _) => Encoding.UTF8 };
+        multipart.Headers.ContentType = new MediaTypeHeaderValue("multipart/form-data")
+        {
+            Parameters = { new NameValueHeaderValue("boundary", boundary) },
+        };
         var replayable = true;
         if (data?.Form is not null)
         {

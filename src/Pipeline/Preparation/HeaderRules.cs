@@ -55,6 +55,13 @@ internal static class HeaderRules
             throw new InvalidHeaderException(
                 $"Invalid leading whitespace, reserved character(s), or return character(s) in header value: '{Escape(Redaction.RedactHeaderValue(name, value))}'");
         }
+
+        // Header values go on the wire as ISO-8859-1, as http.client writes them (requests fails on anything else too).
+        if (value is not null && value.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') >= 0)
+        {
+            throw new InvalidHeaderException(
+                $"Header value of '{Escape(name)}' has characters ISO-8859-1 cannot encode: '{Escape(Redaction.RedactHeaderValue(name, value))}'");
+        }
     }
 
     public static void ValidateAll(HeaderMap? headers)

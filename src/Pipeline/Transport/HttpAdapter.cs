@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -192,6 +193,11 @@ public partial class HttpAdapter : HttpMessageHandler
             ConnectCallback = TransportTimeouts.ConnectAsync,
             SslOptions = TlsRules.CreateOptions(key.Verify, key.Cert),
             UseProxy = key.Proxy is not null,
+
+            // http.client writes header values as ISO-8859-1 (requests sends "José" as the byte E9); .NET would refuse
+            // anything beyond ASCII. HeaderRules rejects what ISO-8859-1 cannot encode before anything is sent; a header
+            // a custom stage adds later fails here rather than going out with '?' in it.
+            RequestHeaderEncodingSelector = static (_, _) => StrictLatin1,
         };
         if (key.Proxy is not null)
         {
@@ -203,6 +209,8 @@ public partial class HttpAdapter : HttpMessageHandler
 
         return new HttpMessageInvoker(handler, disposeHandler: true);
     }
+
+    private static readonly Encoding StrictLatin1 = Encoding.GetEncoding("iso-8859-1", EncoderFallback.ExceptionFallback, DecoderFallback.ReplacementFallback);
 
     private static readonly PoolKey DirectKey = new(null, null, null, Verify.Enabled, null);
 

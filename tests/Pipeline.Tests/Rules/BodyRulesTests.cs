@@ -230,6 +230,20 @@ public sealed class BodyRulesTests
     }
 
     [Fact]
+    public void Prepare_NonAsciiNames_AreUtf8_AndTheBoundaryIsUnquoted_AsUrllib3()
+    {
+        // requests 2.34 sends filename="r\xc3\xa9sum\xc3\xa9 \xe6\x97\xa5.txt" and "boundary=<hex>" without quotes.
+        var files = new FileMap { ["fé"] = new FileItem("résumé 日.txt", [1]) };
+
+        var body = BodyRules.Prepare("POST", null, null, files, JsonOptions);
+
+        var text = Encoding.UTF8.GetString(body.Bytes!);
+        Assert.Contains("Content-Disposition: form-data; name=\"fé\"; filename=\"résumé 日.txt\"\r\n", text, StringComparison.Ordinal);
+        var contentType = body.Content!.Headers.GetValues("Content-Type").Single();
+        Assert.Matches("^multipart/form-data; boundary=[0-9a-f]{32}$", contentType);
+    }
+
+    [Fact]
     public void Prepare_FileNameWithQuoteAndLineBreak_IsEscapedAsUrllib3()
     {
         var files = new FileMap { ["f\"x"] = new FileItem("a\"b\r\n.txt", [1]) };

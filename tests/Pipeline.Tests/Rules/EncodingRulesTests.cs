@@ -26,6 +26,7 @@ public sealed class EncodingRulesTests
     [InlineData("text/html")]
     [InlineData("text/plain")]
     [InlineData("text/csv; header=present")]
+    [InlineData("application/vnd.oasis.opendocument.text")]
     public void GetEncodingFromHeaders_TextWithoutCharset_IsIso88591(string contentType)
     {
         var encoding = EncodingRules.GetEncodingFromHeaders(contentType);
@@ -49,6 +50,8 @@ public sealed class EncodingRulesTests
     [InlineData("application/octet-stream")]
     [InlineData("image/png")]
     [InlineData("application/problem+json")]
+    [InlineData("TEXT/HTML")]
+    [InlineData("Application/JSON")]
     public void GetEncodingFromHeaders_NoCharsetNotTextNotJson_IsNull(string? contentType)
     {
         var encoding = EncodingRules.GetEncodingFromHeaders(contentType);

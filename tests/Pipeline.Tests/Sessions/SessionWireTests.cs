@@ -25,6 +25,33 @@ public sealed class SessionWireTests
     }
 
     [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task HeaderValue_Latin1_GoesOutAsIso88591_AsHttpClient(string kind)
+    {
+        // requests 2.34 sends headers={'X-Name': 'José'} as the bytes "Jos\xe9" (http.client encodes latin-1).
+        await using var raw = new RawHttpServer();
+        using var handle = TestSessions.Create(kind);
+
+        await handle.Session.GetAsync(raw.BaseUrl + "/", new() { Headers = new() { ["X-Name"] = "José" } });
+
+        Assert.Equal("José", Assert.Single(raw.Requests).Header("X-Name"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task HeaderValue_BeyondLatin1_IsInvalidHeader_BeforeSending(string kind)
+    {
+        // requests fails too (UnicodeEncodeError from http.client), before anything is sent.
+        await using var raw = new RawHttpServer();
+        using var handle = TestSessions.Create(kind);
+
+        await Assert.ThrowsAsync<InvalidHeaderException>(
+            () => handle.Session.GetAsync(raw.BaseUrl + "/", new() { Headers = new() { ["X-Name"] = "日本" } }));
+
+        Assert.Empty(raw.Requests);
+    }
+
+    [Theory]
     [MemberData(nameof(ContentLengthCases))]
     public async Task PrepareContentLength_NoBody_SendsZeroExceptForGetAndHead(string kind, string method, bool expectZero)
     {
