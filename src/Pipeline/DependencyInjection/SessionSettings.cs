@@ -20,15 +20,25 @@ public sealed class SessionSettings
     /// <value>The default value is requests' defaults with Pipeline's User-Agent: <c>User-Agent</c>, <c>Accept-Encoding: gzip, deflate, br</c>, <c>Accept: */*</c>.</value>
     public HeaderMap Headers { get; } = Session.DefaultHeaders();
 
-    /// <summary>Gets the default query parameters.</summary>
-    public QueryParams Params { get; } = new();
+    /// <summary>Gets or sets the default query parameters.</summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public QueryParams Params
+    {
+        get;
+        set => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = new();
 
     /// <summary>Gets or sets the default auth.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Auth? Auth { get; set; }
 
-    /// <summary>Gets the default proxies.</summary>
-    public ProxyMap Proxies { get; } = new();
+    /// <summary>Gets or sets the default proxies, keyed as requests: <c>"http"</c>, <c>"https"</c>, <c>"all"</c>, <c>"http://host"</c>.</summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public ProxyMap Proxies
+    {
+        get;
+        set => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = new();
 
     /// <summary>Gets the default hooks.</summary>
     public HookMap Hooks { get; } = new();

@@ -85,6 +85,24 @@ public sealed class PipelineServiceCollectionExtensionsTests(LoopbackServerFixtu
     }
 
     [Fact]
+    public void AddSession_ParamsAndProxiesReplacedWhole_AreTheSessionsDefaults()
+    {
+        // SessionSettings has the same settable defaults as Session (API.md).
+        using var provider = ServiceProviders.Build(services => services.AddSession("api", s =>
+        {
+            s.Params = new() { ["a"] = "1" };
+            s.Proxies = new() { ["http"] = "http://proxy.test:3128" };
+        }));
+
+        var session = provider.GetRequiredKeyedService<Session>("api");
+
+        Assert.Equal("1", session.Params["a"]);
+        Assert.Equal("http://proxy.test:3128", session.Proxies["http"]);
+        Assert.Throws<ArgumentNullException>(() => new SessionSettings().Params = null!);
+        Assert.Throws<ArgumentNullException>(() => new SessionSettings().Proxies = null!);
+    }
+
+    [Fact]
     public void SetSessionLifetime_Singleton_ReturnsSameInstance()
     {
         using var provider = ServiceProviders.Build(services => services.AddSession("api").SetSessionLifetime(ServiceLifetime.Singleton));
