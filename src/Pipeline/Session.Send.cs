@@ -85,25 +85,13 @@ public partial class Session
             Content = request.Body is not null ? new ByteArrayContent(request.Body) : request.Content,
         };
         HeaderRules.Apply(message, request.Headers, overwrite: true);
-        var context = new RequestContext
+        var context = CreateContext(options, adapters, defaultAllowRedirects: true, new RequestParts
         {
             Auth = request.Auth,
-            Cookies = Cookies,
             RequestCookies = request.Cookies,
             Hooks = request.Hooks ?? Hooks,
-            Proxies = MergeRules.MergeSetting(options.Proxies, Proxies),
-            Verify = options.Verify ?? Verify,
-            Cert = options.Cert ?? Cert,
-            Stream = options.Stream ?? Stream,
-            Timeout = options.Timeout ?? Timeout,
-            Retry = Retry,
-            AllowRedirects = options.AllowRedirects ?? true,
-            MaxRedirects = options.MaxRedirects ?? MaxRedirects,
-            TrustEnv = TrustEnv,
-            Adapters = adapters,
-            JsonOptions = JsonSerializerOptions,
             Body = request.Body,
-        };
+        });
         message.Options.Set(RequestContext.Key, context);
         return await SendCoreAsync(message, context, cancellationToken).ConfigureAwait(false);
     }
@@ -142,31 +130,43 @@ public partial class Session
         CookieRules.ValidateRequestCookies(options.Cookies);
         var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
         var message = new HttpRequestMessage(HttpMethod.Parse(method), uri) { Content = body.Content };
-        var context = new RequestContext
+        var context = CreateContext(options, adapters, defaultAllowRedirects, new RequestParts
         {
             Headers = headers,
             Auth = ResolveAuth(options.Auth, prepared, uri, headers),
             AuthDisabled = ReferenceEquals(options.Auth, Auth.None),
-            Cookies = Cookies,
             RequestCookies = options.Cookies,
             Hooks = MergeRules.MergeHooks(options.Hooks, Hooks),
-            Proxies = MergeRules.MergeSetting(options.Proxies, Proxies),
-            Verify = options.Verify ?? Verify,
-            Cert = options.Cert ?? Cert,
-            Stream = options.Stream ?? Stream,
-            Timeout = options.Timeout ?? Timeout,
-            Retry = Retry,
-            AllowRedirects = options.AllowRedirects ?? defaultAllowRedirects,
-            MaxRedirects = options.MaxRedirects ?? MaxRedirects,
-            TrustEnv = TrustEnv,
-            Adapters = adapters,
-            JsonOptions = JsonSerializerOptions,
             Body = body.Bytes,
             BodyStream = options.Data?.Stream,
-        };
+        });
         message.Options.Set(RequestContext.Key, context);
         return (message, context);
     }
+
+    /// <summary>The request's context: its own parts, and the transport settings of the options over the session's.</summary>
+    private RequestContext CreateContext(RequestOptions options, AdapterMap.Entry[] adapters, bool defaultAllowRedirects, in RequestParts parts) => new()
+    {
+        Headers = parts.Headers,
+        Auth = parts.Auth,
+        AuthDisabled = parts.AuthDisabled,
+        Cookies = Cookies,
+        RequestCookies = parts.RequestCookies,
+        Hooks = parts.Hooks,
+        Proxies = MergeRules.MergeSetting(options.Proxies, Proxies),
+        Verify = options.Verify ?? Verify,
+        Cert = options.Cert ?? Cert,
+        Stream = options.Stream ?? Stream,
+        Timeout = options.Timeout ?? Timeout,
+        Retry = Retry,
+        AllowRedirects = options.AllowRedirects ?? defaultAllowRedirects,
+        MaxRedirects = options.MaxRedirects ?? MaxRedirects,
+        TrustEnv = TrustEnv,
+        Adapters = adapters,
+        JsonOptions = JsonSerializerOptions,
+        Body = parts.Body,
+        BodyStream = parts.BodyStream,
+    };
 
     /// <summary>
     /// requests' <c>merge_setting</c> for headers, then <c>check_header_validity</c> on what will be sent. Without request
@@ -306,6 +306,24 @@ public partial class Session
 
     [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9+.\-]*://")]
     private static partial Regex AbsoluteUrl();
+
+    /// <summary>What a request brings of its own to its context, beside the transport settings.</summary>
+    private readonly struct RequestParts
+    {
+        public HeaderMap? Headers { get; init; }
+
+        public Auth? Auth { get; init; }
+
+        public bool AuthDisabled { get; init; }
+
+        public IDictionary<string, string>? RequestCookies { get; init; }
+
+        public required HookMap Hooks { get; init; }
+
+        public byte[]? Body { get; init; }
+
+        public Stream? BodyStream { get; init; }
+    }
 
     /// <summary>A value derived from a session setting, valid while the setting is the same object at the same version.</summary>
     private sealed record Snapshot<TSource, TValue>(TSource Source, int Version, TValue Value)
