@@ -14,13 +14,15 @@ dotnet run -c Release --no-build --project "$project" -- --filter '*' --exporter
 
 # The same loopback app for python-requests.
 server_log=$(mktemp)
-dotnet run -c Release --no-build --project "$project" -- serve >"$server_log" 2>&1 &
+# The app itself, not `dotnet run` (which would leave it running when killed); it stops on SIGTERM.
+dotnet "$project/bin/Release/net10.0/Pipeline.Benchmarks.dll" serve >"$server_log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q '^http://' "$server_log" && break; sleep 0.1; done
 base=$(grep -m1 '^http://' "$server_log")
 python_result=$(python3 benchmarks/python/bench_requests.py "$base" --seconds 5)
 kill $server 2>/dev/null || true
+wait $server 2>/dev/null || true
 
 {
   echo "# Benchmarks"

@@ -2,12 +2,19 @@ using BenchmarkDotNet.Running;
 using Pipeline.Benchmarks;
 
 // "serve" starts the loopback app alone, for the python-requests comparison (benchmarks/python).
+// It runs until SIGTERM or SIGINT (run.sh stops it with kill).
 if (args is ["serve", ..])
 {
     await using var app = await Pipeline.TestServer.LoopbackApp.StartAsync();
+    var stopped = new TaskCompletionSource();
+    using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stopped.TrySetResult());
+    using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stopped.TrySetResult());
     Console.WriteLine(app.BaseUrl);
     await Console.Out.FlushAsync();
-    await Task.Delay(Timeout.Infinite);
+#pragma warning disable VSTHRD003 // completed by the signal handlers above
+    await stopped.Task;
+#pragma warning restore VSTHRD003
+    return;
 }
 
 // "profile [seconds]" runs the overhead scenario in a loop, to attach a profiler (benchmarks/README.md).
