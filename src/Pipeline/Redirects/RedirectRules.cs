@@ -64,11 +64,18 @@ internal static class RedirectRules
             location = previous.Scheme + ":" + location;
         }
 
-        // urlparse gives "/b#" an empty fragment too, so requests replaces it with the previous one.
+        // urlparse gives "/b#" an empty fragment too, so requests replaces it with the previous one, or drops the '#'
+        // when there is none (geturl writes no empty fragment).
         var hash = location.IndexOf('#', StringComparison.Ordinal);
-        if ((hash < 0 || hash == location.Length - 1) && previous.Fragment.Length > 1)
+        if (hash == location.Length - 1)
         {
-            location = (hash < 0 ? location : location[..hash]) + previous.Fragment;
+            location = location[..hash];
+            hash = -1;
+        }
+
+        if (hash < 0 && previous.Fragment.Length > 1)
+        {
+            location += previous.Fragment;
         }
 
         var requoted = UrlRules.RequoteUri(location);

@@ -152,6 +152,8 @@ public sealed class RedirectRulesTests
     [InlineData("http://h/a#orig", "/b#", "http://h/b#orig")]
     [InlineData("http://h/a#orig", "/b#new", "http://h/b#new")]
     [InlineData("http://h/a", "/b#new", "http://h/b#new")]
+    [InlineData("http://h/a", "/b#", "http://h/b")]
+    [InlineData("http://h/a", "http://o/c#", "http://o/c")]
     [InlineData("http://h/a", "/b", "http://h/b")]
     public void ResolveLocation_Fragment_InheritedWhenLocationHasNone_AsRfc7231(string previous, string location, string expected)
     {
