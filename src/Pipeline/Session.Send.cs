@@ -139,6 +139,7 @@ public partial class Session
             Hooks = MergeRules.MergeHooks(options.Hooks, Hooks),
             Body = body.Bytes,
             BodyStream = options.Data?.Stream,
+            BodyStreamsRewind = body.StreamsRewind,
         });
         message.Options.Set(RequestContext.Key, context);
         return (message, context);
@@ -166,6 +167,7 @@ public partial class Session
         JsonOptions = JsonSerializerOptions,
         Body = parts.Body,
         BodyStream = parts.BodyStream,
+        BodyStreamsRewind = parts.BodyStreamsRewind,
     };
 
     /// <summary>
@@ -323,6 +325,8 @@ public partial class Session
         public byte[]? Body { get; init; }
 
         public Stream? BodyStream { get; init; }
+
+        public bool BodyStreamsRewind { get; init; }
     }
 
     /// <summary>A value derived from a session setting, valid while the setting is the same object at the same version.</summary>

@@ -92,6 +92,7 @@ internal static class BodyRules
             Parameters = { new NameValueHeaderValue("boundary", boundary) },
         };
         var replayable = true;
+        var streamsRewind = true;
         if (data?.Form is not null)
         {
             foreach (var (name, value) in data.Form)
@@ -111,6 +112,7 @@ internal static class BodyRules
         {
             HttpContent part = file.Bytes is not null ? new ByteArrayContent(file.Bytes) : new StreamContent(file.Stream!);
             replayable &= file.Bytes is not null;
+            streamsRewind &= file.Stream is null or { CanSeek: true };
             part.Headers.TryAddWithoutValidation(
                 "Content-Disposition", $"form-data; name=\"{QuoteParam(field)}\"; filename=\"{QuoteParam(file.FileName)}\"");
             if (file.ContentType is not null)
@@ -129,7 +131,9 @@ internal static class BodyRules
             body = buffer.ToArray();
         }
 
-        return new PreparedBody(multipart, body);
+        // A body of seekable file streams is not buffered (it may be large); StreamContent rewinds each stream to where
+        // it started when the multipart body is sent again (a digest retry, a 307), as requests re-sends its bytes.
+        return new PreparedBody(multipart, body) { StreamsRewind = body is null && streamsRewind };
     }
 
     // urllib3's format_multipart_header_param: escape CR, LF and the double quote.
@@ -142,5 +146,8 @@ internal static class BodyRules
 /// <summary>A prepared body: the content to send and, when known, its bytes.</summary>
 internal sealed record PreparedBody(HttpContent? Content, byte[]? Bytes)
 {
+    /// <summary>Whether a multipart body of file streams can be sent again as it is: every stream can seek back.</summary>
+    public bool StreamsRewind { get; init; }
+
     public static PreparedBody None { get; } = new(null, null);
 }

@@ -94,7 +94,8 @@ internal static class RedirectRequestBuilder
     // stream that cannot seek is refused rather than sent empty (requests' rewind_body raises UnrewindableBodyError).
     private static HttpContent ReplayBody(HttpContent content, RequestContext? context)
     {
-        if (context is { Body: null, BodyStream.CanSeek: false })
+        // A stream body, or a multipart body with a file stream, that cannot seek back was consumed by the first hop.
+        if (context is { Body: null } && (context.BodyStream is { CanSeek: false } || (content is MultipartContent && !context.BodyStreamsRewind)))
         {
             throw new UnrewindableBodyException("Unable to rewind request body for redirect: the stream cannot seek.");
         }

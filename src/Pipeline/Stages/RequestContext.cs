@@ -63,4 +63,7 @@ internal sealed class RequestContext
 
     /// <summary>Gets the caller's body stream, when the body is one, so a redirect knows whether it can rewind it.</summary>
     public Stream? BodyStream { get; init; }
+
+    /// <summary>Whether a multipart body of file streams can be sent again as it is (every stream can seek).</summary>
+    public bool BodyStreamsRewind { get; init; }
 }

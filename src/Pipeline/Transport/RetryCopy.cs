@@ -5,9 +5,9 @@ namespace Pipeline;
 /// <summary>A fresh copy of a request for another attempt: a message can be sent only once.</summary>
 internal static class RetryCopy
 {
-    /// <summary>Whether the body can be sent again: none, known bytes, or a stream that can seek back.</summary>
+    /// <summary>Whether the body can be sent again: none, known bytes, or streams that can seek back.</summary>
     public static bool CanReplay(HttpRequestMessage request, RequestContext? context) =>
-        request.Content is null || context?.Body is not null || context?.BodyStream is { CanSeek: true };
+        request.Content is null || context?.Body is not null || context?.BodyStream is { CanSeek: true } || context?.BodyStreamsRewind == true;
 
     public static HttpRequestMessage Create(HttpRequestMessage original, RequestContext? context)
     {

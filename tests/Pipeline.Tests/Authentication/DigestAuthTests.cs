@@ -265,6 +265,22 @@ public sealed class DigestAuthTests(LoopbackServerFixture server, HttpbinFixture
         Assert.Equal("the body", response.Json().GetProperty("body").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(KindsData))]
+    public async Task Digest_MultipartFileStream_IsReplayedOnTheRetry_AsHandle401(string kind)
+    {
+        // requests re-sends the multipart bytes it encoded up front; a seekable file stream is rewound here.
+        using var handle = TestSessions.Create(kind, s => s.Auth = new DigestAuth("ann", "pa55"));
+
+        var response = await handle.Session.PostAsync(server.Url($"/digest-auth/auth/ann/pa55/MD5?multipart={kind.Length}"), new()
+        {
+            Files = new() { ["f"] = new FileItem("a.txt", new MemoryStream("file body"u8.ToArray())) },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("file body", response.Json().GetProperty("body").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Digest_ConcurrentRequests_OnOneSession_AllAuthenticate()
     {

@@ -124,6 +124,29 @@ public sealed class RedirectTests(LoopbackServerFixture server)
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task Redirect_307_MultipartFileStreams_SeekableResent_NonSeekableUnrewindable(string kind)
+    {
+        // requests encodes a multipart body to bytes up front, so a 307 resends it; Pipeline streams the files and
+        // rewinds them, and a file stream that cannot seek back is a clear UnrewindableBodyException.
+        await using var raw = new RawHttpServer(r => r.Target == "/a" ? RawRequest.Redirect(307, "/b") : RawRequest.Ok());
+        using var handle = TestSessions.Create(kind);
+
+        using var resent = await handle.Session.PostAsync(raw.BaseUrl + "/a", new()
+        {
+            Files = new() { ["f"] = new FileItem("a.txt", new MemoryStream("file body"u8.ToArray())) },
+        });
+        await Assert.ThrowsAsync<UnrewindableBodyException>(() => handle.Session.PostAsync(raw.BaseUrl + "/a", new()
+        {
+            Files = new() { ["f"] = new FileItem("a.txt", new ForwardOnlyStream("once"u8.ToArray())) },
+        }));
+
+        Assert.Equal(Encoding.ASCII.GetString(raw.Requests[0].Body), Encoding.ASCII.GetString(raw.Requests[1].Body));
+        Assert.Contains("file body", Encoding.ASCII.GetString(raw.Requests[1].Body), StringComparison.Ordinal);
+        Assert.Equal(3, raw.Requests.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task Redirect_FragmentIsInheritedOrReplaced_AsRequests(string kind)
     {
         using var handle = TestSessions.Create(kind);
