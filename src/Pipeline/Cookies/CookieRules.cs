@@ -36,6 +36,12 @@ internal static class CookieRules
         {
             throw new ArgumentException($"Invalid value for cookie '{name}': CR, LF and ';' are not allowed.", nameof(value));
         }
+
+        // The Cookie header goes on the wire as ISO-8859-1, as every header (requests fails on anything else when sending).
+        if (name.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') >= 0 || (value is not null && value.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') >= 0))
+        {
+            throw new ArgumentException($"Invalid cookie '{Escape(name)}': a header carries ISO-8859-1 characters only.", value is null ? nameof(name) : nameof(value));
+        }
     }
 
     /// <summary>

@@ -194,6 +194,24 @@ public sealed class CookieTests(LoopbackServerFixture server)
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task CookieBeyondLatin1_IsRejectedBeforeSending_Latin1IsSent(string kind)
+    {
+        // The Cookie header is written as ISO-8859-1, as every header; requests fails on anything else when sending.
+        await using var raw = new RawHttpServer();
+        using var handle = TestSessions.Create(kind);
+
+        await Assert.ThrowsAsync<InvalidHeaderException>(() => handle.Session.GetAsync(raw.BaseUrl + "/", new()
+        {
+            Cookies = new Dictionary<string, string> { ["k"] = "日本" },
+        }));
+        await handle.Session.GetAsync(raw.BaseUrl + "/", new() { Cookies = new Dictionary<string, string> { ["k"] = "café" } });
+
+        Assert.Equal("k=café", Assert.Single(raw.Requests).Header("Cookie"));
+        Assert.Throws<ArgumentException>(() => handle.Session.Cookies.Set("k", "日本"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task ConcurrentRequests_SettingDifferentCookies_LoseNone(string kind)
     {
         using var handle = TestSessions.Create(kind);
