@@ -29,6 +29,7 @@ internal sealed class CookieStage : DelegatingHandler
         // this stage's own: OverheadBenchmark measured about 100 bytes and 60 ns less per request.
         if (sending.IsCompletedSuccessfully)
         {
+            // Completed: reading Result does not block.
             StoreCookies(context, sending.Result, uri);
             return sending;
         }

@@ -22,6 +22,7 @@ internal sealed class RedirectStage : DelegatingHandler
 
         // An answer already there that is no redirect (an in-memory or cached handler) passes through without a state
         // machine and a Task of this stage's own: OverheadBenchmark measured about 100 bytes and 50 ns less per request.
+        // Result is read only once the task has completed, so it never blocks.
         if (sending.IsCompletedSuccessfully && RedirectTarget(request, sending.Result).Target is null)
         {
             return sending;
