@@ -4,7 +4,8 @@ namespace Pipeline;
 
 /// <summary>
 /// The merged settings of one request and the session state it uses, carried through the stages in
-/// <see cref="HttpRequestMessage.Options"/>. Stages read it and keep nothing of it.
+/// <see cref="HttpRequestMessage.Options"/>. Stages read it and keep nothing of it; two values are written along the
+/// way, for the request's later hops and the session: the latest hop's Response and the environment as it was read.
 /// </summary>
 internal sealed class RequestContext
 {
