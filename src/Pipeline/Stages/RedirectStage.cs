@@ -16,34 +16,7 @@ internal sealed class RedirectStage : DelegatingHandler
         _defaultMaxRedirects = defaultMaxRedirects;
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var sending = base.SendAsync(request, cancellationToken);
-
-        // An answer already there that is no redirect (an in-memory or cached handler) passes through without a state
-        // machine and a Task of this stage's own: OverheadBenchmark measured about 100 bytes and 50 ns less per request.
-        // Result is read only once the task has completed, so it never blocks.
-        if (sending.IsCompletedSuccessfully && RedirectTarget(request, sending.Result).Target is null)
-        {
-            return sending;
-        }
-
-        return FollowAsync(request, sending, cancellationToken);
-    }
-
-    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
-
-    // The status and Location the stages above see: the hop's Response when the HooksStage built one, else the raw answer.
-    private static (string? Target, HttpStatusCode Status, Response? Response) RedirectTarget(HttpRequestMessage hop, HttpResponseMessage message)
-    {
-        var response = HopState.FindResponse(hop);
-        var status = response?.StatusCode ?? message.StatusCode;
-        var location = response is null ? RawLocation(message) : response.HeaderValue("Location");
-        return (RedirectRules.GetRedirectTarget(status, location), status, response);
-    }
-
-    private async Task<HttpResponseMessage> FollowAsync(HttpRequestMessage request, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var maxRedirects = context?.MaxRedirects ?? _defaultMaxRedirects;
@@ -52,11 +25,7 @@ internal sealed class RedirectStage : DelegatingHandler
         // Counted apart from history: without a RequestContext no Response is recorded, and the limit must still hold.
         var redirects = 0;
         var hop = request;
-
-        // The first hop's task, started by SendAsync just before.
-#pragma warning disable VSTHRD003
-        var message = await sending.ConfigureAwait(false);
-#pragma warning restore VSTHRD003
+        var message = await base.SendAsync(hop, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             var (target, status, response) = RedirectTarget(hop, message);
@@ -118,6 +87,18 @@ internal sealed class RedirectStage : DelegatingHandler
         }
 
         return message;
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
+
+    // The status and Location the stages above see: the hop's Response when the HooksStage built one, else the raw answer.
+    private static (string? Target, HttpStatusCode Status, Response? Response) RedirectTarget(HttpRequestMessage hop, HttpResponseMessage message)
+    {
+        var response = HopState.FindResponse(hop);
+        var status = response?.StatusCode ?? message.StatusCode;
+        var location = response is null ? RawLocation(message) : response.HeaderValue("Location");
+        return (RedirectRules.GetRedirectTarget(status, location), status, response);
     }
 
     private static string? RawLocation(HttpResponseMessage message) =>
