@@ -12,14 +12,14 @@ internal static class AuthRetry
     public static async Task<HttpRequestMessage?> CopyAsync(HttpRequestMessage request, HttpResponseMessage challenge, CancellationToken cancellationToken)
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
-        if (!RetryCopy.CanReplay(request, context))
+        if (!RequestCopy.CanReplay(request, context))
         {
             return null;
         }
 
         // The 401's body is drained so its connection goes back to the pool before the retry.
         await challenge.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        var retry = RetryCopy.Create(request, context);
+        var retry = RequestCopy.Create(request, context);
         AddChallengeCookies(retry, challenge, context);
         return retry;
     }

@@ -5,34 +5,3 @@ namespace Pipeline;
 /// <summary>Validates the DataAnnotations of <see cref="SessionSettings"/> (generated, no reflection).</summary>
 [OptionsValidator]
 internal sealed partial class SessionSettingsValidator : IValidateOptions<SessionSettings>;
-
-/// <summary>Validates what attributes cannot: absolute base address, and certificate files that exist.</summary>
-internal sealed class SessionSettingsCustomValidator : IValidateOptions<SessionSettings>
-{
-    public ValidateOptionsResult Validate(string? name, SessionSettings options)
-    {
-        var failures = new List<string>();
-        if (options.BaseAddress is { IsAbsoluteUri: false })
-        {
-            failures.Add($"Session '{name}': BaseAddress '{options.BaseAddress}' must be an absolute URI.");
-        }
-
-        if (options.Verify?.CaBundlePath is { } bundle && !File.Exists(bundle) && !Directory.Exists(bundle))
-        {
-            failures.Add($"Session '{name}': Could not find a suitable TLS CA certificate bundle, invalid path: {bundle}");
-        }
-
-        if (options.Cert is { } cert)
-        {
-            foreach (var path in new[] { cert.CertificatePath, cert.KeyPath })
-            {
-                if (path is not null && !File.Exists(path))
-                {
-                    failures.Add($"Session '{name}': Could not find the TLS certificate file, invalid path: {path}");
-                }
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}

@@ -519,6 +519,3 @@ internal static partial class UrlRules
 
     private sealed record UrlParts(string? Scheme, string? UserInfo, string? Host, string? Port, string Path, string? Query, string? Fragment);
 }
-
-/// <summary>A URL ready to send, with the credentials its user information carried.</summary>
-internal readonly record struct PreparedUrl(string Url, string? User, string? Password, bool IsHttp);

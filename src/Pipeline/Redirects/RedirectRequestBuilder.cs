@@ -46,7 +46,7 @@ internal static class RedirectRequestBuilder
                 continue;
             }
 
-            RetryCopy.AddHeader(next.Headers, header.Key, header.Value);
+            RequestCopy.AddHeader(next.Headers, header.Key, header.Value);
         }
 
         if (RedirectRules.KeepsBody(status) && previous.Content is not null)
@@ -100,7 +100,7 @@ internal static class RedirectRequestBuilder
             throw new UnrewindableBodyException("Unable to rewind request body for redirect: the stream cannot seek.");
         }
 
-        return RetryCopy.ReplayContent(content, context);
+        return RequestCopy.ReplayContent(content, context);
     }
 
     private static bool IsHttp(string url) =>

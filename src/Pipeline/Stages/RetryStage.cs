@@ -36,7 +36,7 @@ internal sealed class RetryStage : DelegatingHandler
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var policy = ChoosePolicy(request, context);
-        if (policy is null || CannotRetryOrRaise(policy) || !RetryCopy.CanReplay(request, context))
+        if (policy is null || CannotRetryOrRaise(policy) || !RequestCopy.CanReplay(request, context))
         {
             // Nothing to retry: the hop passes straight through, with no state machine or Task of this stage's own.
             return base.SendAsync(request, cancellationToken);
@@ -58,7 +58,7 @@ internal sealed class RetryStage : DelegatingHandler
             var response = await _pipeline.ExecuteAsync(
                 static async (ctx, state) =>
                 {
-                    var message = state.Rules.Retries == 0 ? state.Request : RetryCopy.Create(state.Request, state.Context);
+                    var message = state.Rules.Retries == 0 ? state.Request : RequestCopy.Create(state.Request, state.Context);
                     return await state.Stage.SendOnceAsync(message, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 resilience,

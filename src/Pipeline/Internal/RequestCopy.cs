@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace Pipeline;
 
 /// <summary>A fresh copy of a request for another attempt: a message can be sent only once.</summary>
-internal static class RetryCopy
+internal static class RequestCopy
 {
     /// <summary>Whether the body can be sent again: none, known bytes, or streams that can seek back.</summary>
     public static bool CanReplay(HttpRequestMessage request, RequestContext? context) =>

@@ -1,0 +1,7 @@
+namespace Pipeline;
+
+/// <summary>The user stages of one named session, in the order they were added.</summary>
+internal sealed class SessionStageOptions
+{
+    public List<Func<IServiceProvider, DelegatingHandler>> UserStages { get; } = [];
+}

@@ -1,0 +1,10 @@
+namespace Pipeline;
+
+/// <summary>A prepared body: the content to send and, when known, its bytes.</summary>
+internal sealed record PreparedBody(HttpContent? Content, byte[]? Bytes)
+{
+    /// <summary>Whether a multipart body of file streams can be sent again as it is: every stream can seek back.</summary>
+    public bool StreamsRewind { get; init; }
+
+    public static PreparedBody None { get; } = new(null, null);
+}
