@@ -187,19 +187,9 @@ public sealed class Response : IDisposable
     /// <exception cref="StreamConsumedException">The body was already consumed by iteration.</exception>
     public async Task ReadContentAsync(CancellationToken cancellationToken = default)
     {
-        if (_content is not null)
+        if (_content is null)
         {
-            return;
-        }
-
-        var message = TakeStream();
-        try
-        {
-            _content = await BodyReader.ReadAllAsync(message.Content, this, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            message.Dispose();
+            await ReadBodyAsync(TakeStream(), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -299,24 +289,9 @@ public sealed class Response : IDisposable
     /// <returns>The description.</returns>
     public override string ToString() => $"<Response [{(int)StatusCode}]>";
 
-    internal async Task BufferAsync(CancellationToken cancellationToken)
-    {
-        if (_content is not null || _message is null)
-        {
-            return;
-        }
-
-        var message = _message;
-        try
-        {
-            _content = await BodyReader.ReadAllAsync(message.Content, this, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            message.Dispose();
-            _message = null;
-        }
-    }
+    /// <summary>Reads the body unless it was read, consumed or released already: what a call that does not stream does.</summary>
+    internal Task BufferAsync(CancellationToken cancellationToken) =>
+        _content is not null || _message is null ? Task.CompletedTask : ReadBodyAsync(TakeStream(), cancellationToken);
 
     /// <summary>One header's value as <see cref="Headers"/> would give it, without copying the headers when they were not copied yet.</summary>
     internal string? HeaderValue(string name)
@@ -405,6 +380,19 @@ public sealed class Response : IDisposable
                     }
                 }
             }
+        }
+        finally
+        {
+            message.Dispose();
+        }
+    }
+
+    // The one read of a whole body, for ReadContentAsync and BufferAsync alike; the connection is released after it.
+    private async Task ReadBodyAsync(HttpResponseMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _content = await BodyReader.ReadAllAsync(message.Content, this, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

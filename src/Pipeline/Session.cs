@@ -49,7 +49,7 @@ public partial class Session : IDisposable, IAsyncDisposable
         // The settings are passed for their clock only: a session's requests always carry their own context.
         var chain = StageChain.Link(StageChain.CreateStages(new SessionSettings { TimeProvider = settings.TimeProvider }, []), new AdapterRouter(adapter));
         var invoker = new HttpMessageInvoker(chain, disposeHandler: true);
-        _invoker = new CachedInvoker(chain, invoker, TimesHops: true);
+        _invoker = new CachedInvoker(chain, invoker);
         _pipeline = () => chain;
         _ownedPipeline = ownsAdapter ? new CompositeDisposable(invoker, adapter) : invoker;
         _defaultAdapter = adapter;
@@ -291,35 +291,21 @@ public partial class Session : IDisposable, IAsyncDisposable
         JsonSerializerOptions = settings.JsonSerializerOptions;
     }
 
-    private CachedInvoker CurrentInvoker()
+    private HttpMessageInvoker CurrentInvoker()
     {
         var handler = _pipeline();
         var cached = Volatile.Read(ref _invoker);
         if (cached is null || !ReferenceEquals(cached.Handler, handler))
         {
             // A named session's chain changes when IHttpClientFactory rotates handlers; follow it.
-            cached = new CachedInvoker(handler, new HttpMessageInvoker(handler, disposeHandler: false), HasHooksStage(handler));
+            cached = new CachedInvoker(handler, new HttpMessageInvoker(handler, disposeHandler: false));
             Volatile.Write(ref _invoker, cached);
         }
 
-        return cached;
+        return cached.Invoker;
     }
 
-    // The HooksStage times every hop and builds its Response; only a chain without it needs SendCoreAsync to.
-    private static bool HasHooksStage(HttpMessageHandler handler)
-    {
-        for (HttpMessageHandler? current = handler; current is not null; current = (current as DelegatingHandler)?.InnerHandler)
-        {
-            if (current is HooksStage)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private sealed record CachedInvoker(HttpMessageHandler Handler, HttpMessageInvoker Invoker, bool TimesHops);
+    private sealed record CachedInvoker(HttpMessageHandler Handler, HttpMessageInvoker Invoker);
 
     private sealed class CompositeDisposable(params IDisposable[] items) : IDisposable
     {

@@ -21,34 +21,19 @@ internal sealed class CookieStage : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        // A hop after the first follows a redirect: the HooksStage has recorded the previous hop's response.
+        // A hop after the first follows a redirect: the previous hop's Response is recorded.
         CookieRules.AddCookieHeader(request, context.Cookies, context.RequestCookies, _time, redirected: context.HopResponse is not null);
         var message = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        StoreCookies(context, message, uri);
-        return message;
-    }
-
-    private void StoreCookies(RequestContext context, HttpResponseMessage message, Uri uri)
-    {
-        var session = context.Cookies;
-        var response = context.HopResponse;
-        if (response is null)
-        {
-            if (message.Headers.NonValidated.TryGetValues("Set-Cookie", out var values))
-            {
-                Extract([.. values], uri, session, null, Now());
-            }
-
-            return;
-        }
+        var response = await ResponseBuilder.ForHopAsync(request, message, context, cancellationToken).ConfigureAwait(false);
 
         // Cookies of an auth challenge answered within this hop (a digest 401) reach the session jar too.
         foreach (var earlier in response.History)
         {
-            StoreHopCookies(earlier, uri, session);
+            StoreHopCookies(earlier, uri, context.Cookies);
         }
 
-        StoreHopCookies(response, uri, session);
+        StoreHopCookies(response, uri, context.Cookies);
+        return message;
     }
 
     private DateTime Now() => _time.GetUtcNow().UtcDateTime;
@@ -58,18 +43,18 @@ internal sealed class CookieStage : DelegatingHandler
     {
         if (response.SetCookieHeaders.Count > 0)
         {
-            response.Cookies = Extract(response.SetCookieHeaders, response.RequestUri ?? uri, session, new CookieJar(), Now())!;
+            response.Cookies = Extract(response.SetCookieHeaders, response.RequestUri ?? uri, session, new CookieJar(), Now());
         }
     }
 
-    private static CookieJar? Extract(IReadOnlyList<string> setCookies, Uri origin, CookieJar session, CookieJar? own, DateTime now)
+    private static CookieJar Extract(IReadOnlyList<string> setCookies, Uri origin, CookieJar session, CookieJar own, DateTime now)
     {
         foreach (var setCookie in setCookies)
         {
             if (CookieRules.ParseSetCookie(setCookie, origin, now) is { } entry)
             {
                 session.Store(entry);
-                own?.Store(entry);
+                own.Store(entry);
             }
         }
 

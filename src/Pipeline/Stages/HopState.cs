@@ -2,7 +2,7 @@ namespace Pipeline;
 
 /// <summary>
 /// Per-hop values carried in <see cref="HttpRequestMessage.Options"/> next to the <see cref="RequestContext"/>:
-/// whether a redirect stripped the credentials, the hop's proxy and what the inner stages leave for the HooksStage.
+/// whether a redirect stripped the credentials, the netrc credentials of a redirect's new host, and the hop's proxy.
 /// The hop's <see cref="Response"/> is on the context (<see cref="RequestContext.HopResponse"/>).
 /// </summary>
 internal static class HopState
@@ -12,13 +12,10 @@ internal static class HopState
     /// <summary>Credentials for this hop only, replacing the request's auth (netrc for a redirect's new host).</summary>
     public static readonly HttpRequestOptionsKey<Auth> AuthOverrideKey = new("Pipeline.AuthOverride");
 
-    /// <summary>Set by the RetryStage when status retries ran out; the HooksStage turns it into a RetryException.</summary>
-    public static readonly HttpRequestOptionsKey<string> RetryExhaustedKey = new("Pipeline.RetryExhausted");
-
     /// <summary>The proxy this hop goes through, chosen by the ProxyStage; the HttpAdapter keeps one pool per proxy.</summary>
     public static readonly HttpRequestOptionsKey<ProxySelection> ProxyKey = new("Pipeline.Proxy");
 
-    /// <summary>The Response the HooksStage built for the request's latest hop, or null (no context, or no HooksStage).</summary>
+    /// <summary>The Response recorded for the request's latest hop, or null (no context, or no stage needed one yet).</summary>
     public static Response? FindResponse(HttpRequestMessage request) =>
         request.Options.TryGetValue(RequestContext.Key, out var context) ? context.HopResponse : null;
 

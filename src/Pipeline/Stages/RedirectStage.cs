@@ -1,4 +1,4 @@
-using System.Net;
+using System.Diagnostics;
 
 namespace Pipeline;
 
@@ -25,10 +25,12 @@ internal sealed class RedirectStage : DelegatingHandler
         // Counted apart from history: without a RequestContext no Response is recorded, and the limit must still hold.
         var redirects = 0;
         var hop = request;
-        var message = await base.SendAsync(hop, cancellationToken).ConfigureAwait(false);
+        var message = await SendHopAsync(hop, context, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var (target, status, response) = RedirectTarget(hop, message);
+            var response = context is null ? null : await ResponseBuilder.ForHopAsync(hop, message, context, cancellationToken).ConfigureAwait(false);
+            var status = response?.StatusCode ?? message.StatusCode;
+            var target = RedirectRules.GetRedirectTarget(status, response is null ? RawLocation(message) : response.HeaderValue("Location"));
             if (target is null)
             {
                 break;
@@ -74,16 +76,13 @@ internal sealed class RedirectStage : DelegatingHandler
 
             message.Dispose();
             hop = next;
-            message = await base.SendAsync(hop, cancellationToken).ConfigureAwait(false);
+            message = await SendHopAsync(hop, context, cancellationToken).ConfigureAwait(false);
         }
 
-        if (HopState.FindResponse(hop) is { } final)
+        // requests replaces a response's history only when redirects happened (an auth 401 may be there).
+        if (history is { Count: > 0 } && context?.HopResponse is { } final)
         {
-            // requests replaces a response's history only when redirects happened (an auth 401 may be there).
-            if (history is { Count: > 0 })
-            {
-                final.History = history.ToArray();
-            }
+            final.History = history.ToArray();
         }
 
         return message;
@@ -92,13 +91,15 @@ internal sealed class RedirectStage : DelegatingHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
 
-    // The status and Location the stages above see: the hop's Response when the HooksStage built one, else the raw answer.
-    private static (string? Target, HttpStatusCode Status, Response? Response) RedirectTarget(HttpRequestMessage hop, HttpResponseMessage message)
+    // Each hop is timed from here to its response head, as requests' elapsed.
+    private Task<HttpResponseMessage> SendHopAsync(HttpRequestMessage hop, RequestContext? context, CancellationToken cancellationToken)
     {
-        var response = HopState.FindResponse(hop);
-        var status = response?.StatusCode ?? message.StatusCode;
-        var location = response is null ? RawLocation(message) : response.HeaderValue("Location");
-        return (RedirectRules.GetRedirectTarget(status, location), status, response);
+        if (context is not null)
+        {
+            context.HopStarted = Stopwatch.GetTimestamp();
+        }
+
+        return base.SendAsync(hop, cancellationToken);
     }
 
     private static string? RawLocation(HttpResponseMessage message) =>

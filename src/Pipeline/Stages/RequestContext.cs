@@ -5,18 +5,26 @@ namespace Pipeline;
 /// <summary>
 /// The merged settings of one request and the session state it uses, carried through the stages in
 /// <see cref="HttpRequestMessage.Options"/>. Stages read it and keep nothing of it; two values are written along the
-/// way, for the request's later hops and the session: the latest hop's Response and the environment as it was read.
+/// way, for the request's later hops and the session: the latest hop's Response (with its request and start time) and the
+/// environment as it was read.
 /// </summary>
 internal sealed class RequestContext
 {
     public static readonly HttpRequestOptionsKey<RequestContext> Key = new("Pipeline.RequestContext");
 
     /// <summary>
-    /// The Response the HooksStage built for the hop that completed last, for the stages outside it (cookies, redirects)
-    /// and the session. The hops of one request run one after another, so the latest is the one just answered; kept
-    /// here rather than in each hop's options, it costs no dictionary write or look-up per stage.
+    /// The Response of the hop that completed last (<see cref="ResponseBuilder"/> builds it; a hook may replace it), for
+    /// the stages outside it (hooks, cookies, redirects) and the session. The hops of one request run one after another,
+    /// so the latest is the one just answered; kept here rather than in each hop's options, it costs no dictionary write
+    /// or look-up per stage.
     /// </summary>
     public Response? HopResponse { get; set; }
+
+    /// <summary>The hop request <see cref="HopResponse"/> answers.</summary>
+    public HttpRequestMessage? HopRequest { get; set; }
+
+    /// <summary>When the latest hop was sent (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for <see cref="Response.Elapsed"/>; 0 when unknown.</summary>
+    public long HopStarted { get; set; }
 
     /// <summary>The environment's proxy variables as this request read them, for its redirect hops (created on first use).</summary>
     public ProxyEnvironment? ProxyEnvironment { get; set; }

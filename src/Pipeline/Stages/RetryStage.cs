@@ -1,3 +1,4 @@
+using System.Net;
 using Polly;
 using Polly.Retry;
 
@@ -12,8 +13,8 @@ namespace Pipeline;
 /// (urllib3's counters) rides in the <see cref="ResilienceContext"/> and decides whether and how long to wait. Each
 /// attempt after the first sends a fresh copy of the request (a message is sent once), its body replayed from its
 /// bytes or rewound; a request whose body cannot be replayed is sent once. Polly disposes a response it retries.
-/// Exhausted status retries are marked on the request for the HooksStage, which throws <see cref="RetryException"/>
-/// with the finished <see cref="Response"/>.
+/// When status retries run out this stage throws <see cref="RetryException"/> with the last <see cref="Response"/>, as
+/// requests raises <c>RetryError</c> inside <c>send</c>.
 /// </remarks>
 internal sealed class RetryStage : DelegatingHandler
 {
@@ -66,16 +67,7 @@ internal sealed class RetryStage : DelegatingHandler
 
             if (rules.ExhaustedStatus is { } status && policy.RaiseOnStatus)
             {
-                // urllib3's MaxRetryError text; requests raises it as RetryError.
-                var message = $"Max retries exceeded with url: {Redaction.RedactUrl(request.RequestUri?.PathAndQuery ?? string.Empty)} "
-                    + $"(Caused by ResponseError('too many {(int)status} error responses'))";
-                if (context is null)
-                {
-                    response.Dispose();
-                    throw new RetryException(message);
-                }
-
-                (response.RequestMessage ?? request).Options.Set(HopState.RetryExhaustedKey, message);
+                await RaiseExhaustedAsync(request, response, context, status, cancellationToken).ConfigureAwait(false);
             }
 
             return response;
@@ -86,6 +78,24 @@ internal sealed class RetryStage : DelegatingHandler
         }
     }
 
+    /// <summary>
+    /// requests raises <c>RetryError</c> from the adapter when status retries run out, before any hook or the cookie stage
+    /// sees the response; with urllib3's <c>MaxRetryError</c> text. The last response rides along, its body read.
+    /// </summary>
+    private static async Task RaiseExhaustedAsync(HttpRequestMessage request, HttpResponseMessage response, RequestContext? context, HttpStatusCode status, CancellationToken cancellationToken)
+    {
+        var message = $"Max retries exceeded with url: {Redaction.RedactUrl(request.RequestUri?.PathAndQuery ?? string.Empty)} "
+            + $"(Caused by ResponseError('too many {(int)status} error responses'))";
+        if (context is null)
+        {
+            response.Dispose();
+            throw new RetryException(message);
+        }
+
+        var last = await ResponseBuilder.BuildAsync(request, response, context, cancellationToken).ConfigureAwait(false);
+        throw new RetryException(message, null, last.Request, last);
+    }
+
     /// <summary>requests' default <c>Retry(0)</c> with no force-list: nothing to retry and no status to raise on, so no Polly.</summary>
     private static bool CannotRetryOrRaise(RetryPolicy policy) => policy.Total == 0 && policy.StatusForcelist.Count == 0;
 
@@ -93,7 +103,7 @@ internal sealed class RetryStage : DelegatingHandler
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                // The counters in RetryRules decide; Polly's own limit is only a backstop.
+                // The counters in RetryRules decide when to stop; int.MaxValue is Polly's "retry until told not to".
                 MaxRetryAttempts = int.MaxValue,
                 UseJitter = false,
                 ShouldHandle = static args =>

@@ -334,6 +334,23 @@ public sealed class RetryStageTests
     }
 
     [Fact]
+    public async Task SessionRequest_ExhaustedStatus_ThrowsRetryException_FromTheStage_WithTheLastResponse()
+    {
+        // requests raises RetryError inside send: no stage outside this one is needed to turn it into an exception.
+        var transport = new Transport((_, _) => Answer(HttpStatusCode.ServiceUnavailable));
+        using var invoker = new HttpMessageInvoker(new RetryStage { InnerHandler = transport });
+        var context = Context(new RetryPolicy { Total = 1, StatusForcelist = new HashSet<int> { 503 } });
+        using var request = Request(HttpMethod.Get, context);
+
+        var error = await Assert.ThrowsAsync<RetryException>(() => invoker.SendAsync(request, CancellationToken.None));
+
+        Assert.Equal(2, transport.Attempts);
+        Assert.NotNull(error.Response);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.Response.StatusCode);
+        Assert.Null(context.HopResponse);
+    }
+
+    [Fact]
     public async Task TotalZero_WithAForcelist_RaisesOnTheFirstForcedStatus_AsRetryZero()
     {
         var transport = new Transport((_, _) => Answer(HttpStatusCode.ServiceUnavailable));

@@ -19,35 +19,16 @@ public sealed class HooksStageTests
     }
 
     [Fact]
-    public async Task SendAsync_WithContext_RecordsBufferedResponse()
-    {
-        var stub = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.Created) { Content = new StringContent("body") });
-        using var invoker = new HttpMessageInvoker(new HooksStage { InnerHandler = stub });
-        using var request = Get("http://h/x", Contexts.With());
-
-        using var message = await invoker.SendAsync(request, CancellationToken.None);
-
-        var response = HopState.FindResponse(request);
-        Assert.NotNull(response);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal("http://h/x", response.Url);
-        Assert.Equal("body", response.Text);
-    }
-
-    [Fact]
-    public async Task SendAsync_Stream_ResponseIsNotBuffered()
+    public async Task SendAsync_NoHooks_LeavesTheResponseToTheStagesThatNeedOne()
     {
         var stub = new StubHandler();
         using var invoker = new HttpMessageInvoker(new HooksStage { InnerHandler = stub });
-        using var request = Get("http://h/", Contexts.With(stream: true));
+        using var request = Get("http://h/", Contexts.With());
 
         using var message = await invoker.SendAsync(request, CancellationToken.None);
 
-        var response = HopState.FindResponse(request);
-        Assert.NotNull(response);
-        Assert.Throws<InvalidOperationException>(() => response.Content);
-        await response.ReadContentAsync();
-        Assert.Equal("ok", response.Text);
+        Assert.Null(HopState.FindResponse(request));
+        Assert.Equal("ok", await message.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -82,9 +63,7 @@ public sealed class HooksStageTests
         // Arrange: a first request through the same chain supplies a second Response to substitute.
         var stub = new StubHandler(r => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(r.RequestUri!.AbsolutePath) });
         using var invoker = new HttpMessageInvoker(new HooksStage { InnerHandler = stub });
-        using var first = Get("http://h/other", Contexts.With());
-        (await invoker.SendAsync(first, CancellationToken.None)).Dispose();
-        var other = HopState.FindResponse(first)!;
+        var other = await BuildResponseAsync(invoker, "http://h/other");
 
         var seen = new List<Response>();
         var hooks = new HookMap();
@@ -129,9 +108,7 @@ public sealed class HooksStageTests
         // Arrange
         var stub = new StubHandler(r => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(r.RequestUri!.AbsolutePath) });
         using var invoker = new HttpMessageInvoker(new HooksStage { InnerHandler = stub });
-        using var first = Get("http://h/replacement", Contexts.With());
-        (await invoker.SendAsync(first, CancellationToken.None)).Dispose();
-        var replacement = HopState.FindResponse(first)!;
+        var replacement = await BuildResponseAsync(invoker, "http://h/replacement");
 
         var calls = new List<string>();
         using var cts = new CancellationTokenSource();
@@ -169,6 +146,15 @@ public sealed class HooksStageTests
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => invoker.SendAsync(request, CancellationToken.None));
 
         Assert.Equal("hook failed", ex.Message);
+    }
+
+    // A Response from another call through the same chain, for a hook to substitute.
+    private static async Task<Response> BuildResponseAsync(HttpMessageInvoker invoker, string url)
+    {
+        var context = Contexts.With();
+        using var request = Get(url, context);
+        var message = await invoker.SendAsync(request, CancellationToken.None);
+        return await ResponseBuilder.ForHopAsync(request, message, context, CancellationToken.None);
     }
 
     private static HttpRequestMessage Get(string url, RequestContext context)
