@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Preparation;
 
 // requests' merge_setting and merge_hooks (sessions.py), checked against requests 2.34.
 public sealed class MergeRulesTests

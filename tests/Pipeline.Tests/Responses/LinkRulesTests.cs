@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Responses;
 
 // requests' parse_header_links and Response.links (keyed by rel, else url), checked against requests 2.34.
 public sealed class LinkRulesTests

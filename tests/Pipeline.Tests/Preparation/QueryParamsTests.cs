@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Preparation;
 
 // QueryParams is requests' params dict with list values: an ordered multimap, keys case-sensitive.
 public sealed class QueryParamsTests

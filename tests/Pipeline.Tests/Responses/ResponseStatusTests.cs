@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Responses;
 
 // The status and encoding rules of Response, on in-memory messages (no HTTP); wire behaviour is in Models/ResponseTests.
 public sealed class ResponseStatusTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Pipeline.Tests.Infrastructure;
 
-namespace Pipeline.Tests.Models;
+namespace Pipeline.Tests.Responses;
 
 [Collection(LoopbackCollection.Name)]
 public sealed class ResponseTests(LoopbackServerFixture server) : IDisposable

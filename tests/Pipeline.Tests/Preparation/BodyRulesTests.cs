@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Preparation;
 
 // requests' prepare_body and prepare_content_length; expected bodies come from requests 2.34.
 public sealed class BodyRulesTests

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Responses;
 
 // requests' get_encoding_from_headers and guess_json_utf (utils.py), checked against requests 2.34.
 public sealed class EncodingRulesTests

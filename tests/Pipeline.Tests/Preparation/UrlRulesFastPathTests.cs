@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Preparation;
 
 // PrepareUrl returns URLs that are already in the form requests' prepare_url produces without running the full
 // preparation. These tests hold it to the full preparation (PrepareUrlSlow), which UrlRulesTests compares to requests.

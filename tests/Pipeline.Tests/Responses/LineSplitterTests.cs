@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Responses;
 
 // requests' iter_lines (bytes.splitlines, or split(delimiter)), checked against requests 2.34.
 public sealed class LineSplitterTests

@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Preparation;
 
 // Expected URLs come from requests 2.34: requests.Request('GET', url, params=...).prepare().url.
 public sealed class UrlRulesTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Pipeline.Tests.Infrastructure;
 
-namespace Pipeline.Tests.Models;
+namespace Pipeline.Tests.Responses;
 
 /// <summary>
 /// <see cref="Response.Headers"/> is copied from the HTTP response on first use; it must read the same whether it is

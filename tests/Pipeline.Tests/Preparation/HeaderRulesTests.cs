@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Preparation;
 
 // Accept/reject tables checked against requests 2.34's check_header_validity.
 public sealed class HeaderRulesTests

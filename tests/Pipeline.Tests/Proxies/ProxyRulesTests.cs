@@ -1,4 +1,6 @@
-namespace Pipeline.Tests.Rules;
+using Pipeline.Tests.Infrastructure;
+
+namespace Pipeline.Tests.Proxies;
 
 // requests' select_proxy and should_bypass_proxies (utils.py), checked against requests 2.34.
 // Some tests set proxy environment variables, so this class runs alone (see ProcessEnvironmentCollection).

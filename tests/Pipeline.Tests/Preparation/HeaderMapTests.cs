@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Preparation;
 
 // HeaderMap follows requests' CaseInsensitiveDict: lookups ignore case, the last spelling is kept at the first position.
 public sealed class HeaderMapTests

@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Infrastructure;
 
 /// <summary>Runs tests that change process environment variables on their own, after the parallel tests.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

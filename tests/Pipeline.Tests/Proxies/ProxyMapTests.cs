@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Rules;
+namespace Pipeline.Tests.Proxies;
 
 public sealed class ProxyMapTests
 {
