@@ -2,6 +2,7 @@ using System.Net;
 
 namespace Pipeline.Tests.Cookies;
 
+// CookieJar follows requests' RequestsCookieJar dict interface, checked against requests 2.34.
 public sealed class CookieJarTests
 {
     [Fact]
@@ -136,7 +137,7 @@ public sealed class CookieJarTests
         jar.Set("k", "1", domain: "a.com");
         jar.Set("k", "2", domain: "b.com");
 
-        jar.Set("k", null, domain: "a.com");
+        jar.Set("k", null, domain: "A.COM");
 
         Assert.Equal("b.com", Assert.Single(jar).Domain);
     }
@@ -146,6 +147,7 @@ public sealed class CookieJarTests
     [InlineData("a;b")]
     [InlineData("a\rb")]
     [InlineData("a\nb")]
+    [InlineData("a\r\nSet-Cookie")]
     [InlineData("a=b")]
     [InlineData("a b")]
     [InlineData("a,b")]
@@ -366,5 +368,109 @@ public sealed class CookieJarTests
         await Task.WhenAll(writers);
 
         Assert.True(enumerated >= 200 * 100);
+    }
+
+    [Fact]
+    public void Set_NullValueWithPath_RemovesOnlyThatPath()
+    {
+        var jar = new CookieJar();
+        jar.Set("b", "1");
+        jar.Set("b", "1", path: "/p");
+
+        jar.Set("b", null, path: "/p");
+
+        var cookie = Assert.Single(jar);
+        Assert.Equal("/", cookie.Path);
+    }
+
+    [Fact]
+    public void Get_NameInTwoDomainsWithoutNarrowing_ThrowsCookieConflict()
+    {
+        var jar = new CookieJar();
+        jar.Set("a", "1");
+        jar.Set("a", "2", domain: "x.com");
+
+        Assert.Throws<CookieConflictException>(() => jar.Get("a"));
+    }
+
+    [Fact]
+    public void Get_NarrowedByDomainOrPath_ReturnsThatCookie()
+    {
+        var jar = new CookieJar();
+        jar.Set("a", "1");
+        jar.Set("a", "2", domain: "x.com");
+        jar.Set("a", "3", domain: "x.com", path: "/p");
+
+        Assert.Equal("1", jar.Get("a", domain: string.Empty));
+        Assert.Equal("2", jar.Get("a", domain: "X.com", path: "/"));
+        Assert.Equal("3", jar.Get("a", path: "/p"));
+    }
+
+    [Fact]
+    public void Add_CookieWithSameIdentityDomainInOtherCase_ReplacesIt()
+    {
+        var jar = new CookieJar();
+        jar.Add(new Cookie("a", "1", "/", "Example.com"));
+
+        jar.Add(new Cookie("a", "2", "/", "example.COM"));
+
+        Assert.Equal("2", Assert.Single(jar).Value);
+    }
+
+    [Fact]
+    public void Remove_NarrowedByDomain_LeavesOtherDomains()
+    {
+        var jar = new CookieJar();
+        jar.Set("a", "1");
+        jar.Set("a", "2", domain: "x.com");
+
+        var removed = jar.Remove("a", domain: "x.com");
+
+        Assert.True(removed);
+        Assert.Equal("1", jar["a"]);
+    }
+
+    [Fact]
+    public void Enumeration_WhileWriting_SeesASnapshotAndDoesNotThrow()
+    {
+        var jar = new CookieJar();
+        jar.Set("a", "1");
+        jar.Set("b", "2");
+
+        var seen = new List<string>();
+        foreach (var cookie in jar)
+        {
+            seen.Add(cookie.Name);
+            jar.Set("c" + seen.Count, "x");
+            jar.Remove("b");
+        }
+
+        Assert.Equal(["a", "b"], seen);
+        Assert.Equal(["a", "c1", "c2"], jar.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task SetAndRemove_SameNameFromManyThreads_LeavesAtMostOneCookie()
+    {
+        var jar = new CookieJar();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                jar.Set("shared", $"{t}:{i}");
+                if (i % 3 == 0)
+                {
+                    jar.Remove("shared");
+                }
+
+                foreach (var cookie in jar)
+                {
+                    Assert.Equal("shared", cookie.Name);
+                }
+            }
+        })));
+
+        Assert.True(jar.Count <= 1);
     }
 }
