@@ -67,6 +67,7 @@ internal static class SessionSettingsBinder
 
         settings.TrustEnv = ReadBool(configuration, "TrustEnv") ?? settings.TrustEnv;
         settings.Stream = ReadBool(configuration, "Stream") ?? settings.Stream;
+        BindRetry(configuration, settings);
     }
 
     // Uri alone takes "/v1" for a file path on Unix and "localhost:5000" for the scheme "localhost"; neither is a base address.
@@ -133,6 +134,93 @@ internal static class SessionSettingsBinder
                 section["Connect"] is { Length: > 0 } connect ? ReadTimeSpan(configuration, "Timeout:Connect", connect) : null,
                 section["Read"] is { Length: > 0 } read ? ReadTimeSpan(configuration, "Timeout:Read", read) : null);
         }
+    }
+
+    // "Retry": 3 is requests' HTTPAdapter(max_retries=3); a section sets urllib3's Retry(...) arguments by name.
+    private static void BindRetry(IConfiguration configuration, SessionSettings settings)
+    {
+        var section = configuration.GetSection("Retry");
+        if (section.Value is { Length: > 0 } count)
+        {
+            settings.Retry = RetryPolicy.FromCount(ReadCount(configuration, "Retry", count) ?? 0);
+            return;
+        }
+
+        if (!section.GetChildren().Any())
+        {
+            return;
+        }
+
+        var defaults = new RetryPolicy();
+        settings.Retry = new RetryPolicy
+        {
+            Total = section["Total"] is { Length: > 0 } total ? ReadCount(configuration, "Retry:Total", total) : defaults.Total,
+            Connect = section["Connect"] is { Length: > 0 } connect ? ReadCount(configuration, "Retry:Connect", connect) : null,
+            Read = section["Read"] is { Length: > 0 } read ? ReadCount(configuration, "Retry:Read", read) : null,
+            Status = section["Status"] is { Length: > 0 } status ? ReadCount(configuration, "Retry:Status", status) : null,
+            BackoffFactor = section["BackoffFactor"] is { Length: > 0 } factor ? ReadSeconds(configuration, "Retry:BackoffFactor", factor) : defaults.BackoffFactor,
+            BackoffJitter = section["BackoffJitter"] is { Length: > 0 } jitter ? ReadDuration(configuration, "Retry:BackoffJitter", jitter) : defaults.BackoffJitter,
+            BackoffMax = section["BackoffMax"] is { Length: > 0 } max ? ReadDuration(configuration, "Retry:BackoffMax", max) : defaults.BackoffMax,
+            StatusForcelist = ReadStatuses(configuration, section.GetSection("StatusForcelist")) ?? defaults.StatusForcelist,
+            AllowedMethods = ReadMethods(section.GetSection("AllowedMethods"), defaults.AllowedMethods),
+            RespectRetryAfterHeader = ReadBool(section, "RespectRetryAfterHeader") ?? defaults.RespectRetryAfterHeader,
+            RetryAfterMax = section["RetryAfterMax"] is { Length: > 0 } cap ? ReadDuration(configuration, "Retry:RetryAfterMax", cap) : defaults.RetryAfterMax,
+            RaiseOnStatus = ReadBool(section, "RaiseOnStatus") ?? defaults.RaiseOnStatus,
+        };
+    }
+
+    // A count, or "None" for urllib3's None (no limit of its own).
+    private static int? ReadCount(IConfiguration configuration, string key, string value) =>
+        value.Equals("None", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+                ? count
+                : throw Invalid(configuration, key, value, "a non-negative integer or None");
+
+    private static double ReadSeconds(IConfiguration configuration, string key, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && double.IsFinite(seconds)
+            ? seconds
+            : throw Invalid(configuration, key, value, "a non-negative number");
+
+    // Seconds ("0.5") or a TimeSpan ("00:02:00"); zero is allowed.
+    private static TimeSpan ReadDuration(IConfiguration configuration, string key, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero
+                ? span
+                : throw Invalid(configuration, key, value, "a non-negative number of seconds or a TimeSpan");
+
+    private static HashSet<int>? ReadStatuses(IConfiguration configuration, IConfigurationSection section)
+    {
+        var items = section.GetChildren().ToList();
+        if (items.Count == 0)
+        {
+            return null;
+        }
+
+        var statuses = new HashSet<int>();
+        foreach (var item in items)
+        {
+            statuses.Add(int.TryParse(item.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 100 and <= 999
+                ? code
+                : throw Invalid(configuration, "Retry:StatusForcelist:" + item.Key, item.Value ?? string.Empty, "an HTTP status code"));
+        }
+
+        return statuses;
+    }
+
+    // A list of methods, or "*" for every method (urllib3's allowed_methods=None).
+    private static IReadOnlySet<string>? ReadMethods(IConfigurationSection section, IReadOnlySet<string>? defaults)
+    {
+        if (section.Value is "*")
+        {
+            return null;
+        }
+
+        var items = section.GetChildren().ToList();
+        return items.Count == 0
+            ? defaults
+            : items.Where(i => !string.IsNullOrWhiteSpace(i.Value)).Select(i => i.Value!.Trim().ToUpperInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     // Accepts a TimeSpan ("00:00:05") or seconds as requests writes them ("5", "0.5").

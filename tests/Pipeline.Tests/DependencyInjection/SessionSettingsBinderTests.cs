@@ -56,6 +56,61 @@ public sealed class SessionSettingsBinderTests(LoopbackServerFixture server)
     }
 
     [Fact]
+    public void AddSession_ConfigurationRetryCount_IsMaxRetries_AsHttpAdapter()
+    {
+        var session = Bind(new() { ["Retry"] = "3" });
+
+        Assert.NotNull(session.Retry);
+        Assert.Equal(3, session.Retry.Total);
+        Assert.Empty(session.Retry.StatusForcelist);
+    }
+
+    [Fact]
+    public void AddSession_ConfigurationRetrySection_BindsUrllib3RetryArguments()
+    {
+        var session = Bind(new()
+        {
+            ["Retry:Total"] = "5",
+            ["Retry:Connect"] = "2",
+            ["Retry:Read"] = "None",
+            ["Retry:Status"] = "4",
+            ["Retry:BackoffFactor"] = "0.5",
+            ["Retry:BackoffJitter"] = "0.25",
+            ["Retry:BackoffMax"] = "00:00:30",
+            ["Retry:StatusForcelist:0"] = "502",
+            ["Retry:StatusForcelist:1"] = "503",
+            ["Retry:AllowedMethods:0"] = "get",
+            ["Retry:AllowedMethods:1"] = "POST",
+            ["Retry:RespectRetryAfterHeader"] = "false",
+            ["Retry:RetryAfterMax"] = "10",
+            ["Retry:RaiseOnStatus"] = "false",
+        });
+
+        var retry = session.Retry!;
+        Assert.Equal(5, retry.Total);
+        Assert.Equal(2, retry.Connect);
+        Assert.Null(retry.Read);
+        Assert.Equal(4, retry.Status);
+        Assert.Equal(0.5, retry.BackoffFactor);
+        Assert.Equal(TimeSpan.FromSeconds(0.25), retry.BackoffJitter);
+        Assert.Equal(TimeSpan.FromSeconds(30), retry.BackoffMax);
+        Assert.Equal([502, 503], retry.StatusForcelist.Order());
+        Assert.Equal(["GET", "POST"], retry.AllowedMethods!.Order());
+        Assert.False(retry.RespectRetryAfterHeader);
+        Assert.Equal(TimeSpan.FromSeconds(10), retry.RetryAfterMax);
+        Assert.False(retry.RaiseOnStatus);
+    }
+
+    [Fact]
+    public void AddSession_ConfigurationRetryAllowedMethodsStar_RetriesEveryMethod_AsAllowedMethodsNone()
+    {
+        var session = Bind(new() { ["Retry:Total"] = "1", ["Retry:AllowedMethods"] = "*" });
+
+        Assert.Null(session.Retry!.AllowedMethods);
+        Assert.Equal(RetryPolicy.DefaultAllowedMethods, Bind(new() { ["Retry:Total"] = "1" }).Retry!.AllowedMethods);
+    }
+
+    [Fact]
     public void AddSession_ConfigurationWithoutValues_KeepsRequestsDefaults()
     {
         var session = Bind(new() { ["Headers:X-Only"] = "1" });
@@ -147,6 +202,12 @@ public sealed class SessionSettingsBinderTests(LoopbackServerFixture server)
     [InlineData("BaseAddress", "/v1")]
     [InlineData("BaseAddress", "localhost:5000")]
     [InlineData("Headers:X-Bad", " leading whitespace")]
+    [InlineData("Retry", "three")]
+    [InlineData("Retry:Total", "-1")]
+    [InlineData("Retry:BackoffFactor", "fast")]
+    [InlineData("Retry:BackoffMax", "-2")]
+    [InlineData("Retry:StatusForcelist:0", "5xx")]
+    [InlineData("Retry:RaiseOnStatus", "maybe")]
     public void AddSession_InvalidConfigurationValue_ThrowsNamingKeyPath(string key, string value)
     {
         var configuration = Configuration(new() { ["Sessions:api:" + key] = value });
