@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Pipeline;
 
@@ -43,11 +44,21 @@ public partial class Session : IDisposable, IAsyncDisposable
     {
     }
 
-    internal Session(SessionSettings settings, HttpMessageHandler adapter, bool ownsAdapter)
+    /// <summary>Initializes a new instance of the <see cref="Session"/> class with the given defaults, its own connection pool, and logging.</summary>
+    /// <param name="settings">The defaults; they are copied.</param>
+    /// <param name="loggerFactory">Receives the session's log events (retries, unverified TLS); credentials are never logged.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="settings"/> or <paramref name="loggerFactory"/> is <see langword="null"/>.</exception>
+    public Session(SessionSettings settings, ILoggerFactory loggerFactory)
+        : this(settings, new HttpAdapter(loggerFactory?.CreateLogger<HttpAdapter>() ?? throw new ArgumentNullException(nameof(loggerFactory))), ownsAdapter: true, loggerFactory)
+    {
+    }
+
+    internal Session(SessionSettings settings, HttpMessageHandler adapter, bool ownsAdapter, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         // The settings are passed for their clock only: a session's requests always carry their own context.
-        var chain = StageChain.Link(StageChain.CreateStages(new SessionSettings { TimeProvider = settings.TimeProvider }, []), new AdapterRouter(adapter));
+        var stages = StageChain.CreateStages(new SessionSettings { TimeProvider = settings.TimeProvider }, [], loggerFactory);
+        var chain = StageChain.Link(stages, new AdapterRouter(adapter));
         var invoker = new HttpMessageInvoker(chain, disposeHandler: true);
         _invoker = new CachedInvoker(chain, invoker);
         _pipeline = () => chain;

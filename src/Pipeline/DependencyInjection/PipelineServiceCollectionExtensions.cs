@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline;
 
@@ -127,7 +128,7 @@ public static class PipelineServiceCollectionExtensions
                 // The session's stages go first (outermost), whatever else is added to this client later.
                 var settings = sp.GetRequiredService<IOptionsMonitor<SessionSettings>>().Get(name);
                 var userStages = sp.GetRequiredService<IOptionsMonitor<SessionStageOptions>>().Get(name).UserStages.Select(create => create(sp));
-                var stages = StageChain.CreateStages(settings, userStages);
+                var stages = StageChain.CreateStages(settings, userStages, sp.GetService<ILoggerFactory>());
                 for (var i = 0; i < stages.Count; i++)
                 {
                     handlers.Insert(i, stages[i]);

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
 
@@ -16,9 +18,10 @@ namespace Pipeline;
 /// When status retries run out this stage throws <see cref="RetryException"/> with the last <see cref="Response"/>, as
 /// requests raises <c>RetryError</c> inside <c>send</c>.
 /// </remarks>
-internal sealed class RetryStage : DelegatingHandler
+internal sealed partial class RetryStage : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<RetryRules> RulesKey = new("Pipeline.RetryRules");
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Pipeline.RetryRequest");
 
     private readonly RetryPolicy? _defaults;
     private readonly TimeProvider _time;
@@ -26,11 +29,12 @@ internal sealed class RetryStage : DelegatingHandler
 
     /// <param name="defaults">The policy for a request sent without a session (a plain named HttpClient).</param>
     /// <param name="time">The clock the waits use, and that an HTTP-date Retry-After is read against.</param>
-    public RetryStage(RetryPolicy? defaults = null, TimeProvider? time = null)
+    /// <param name="logger">Where each retry is logged, or null.</param>
+    public RetryStage(RetryPolicy? defaults = null, TimeProvider? time = null, ILogger<RetryStage>? logger = null)
     {
         _defaults = defaults;
         _time = time ?? TimeProvider.System;
-        _pipeline = Build(_time);
+        _pipeline = Build(_time, logger ?? (ILogger)NullLogger.Instance);
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -54,6 +58,7 @@ internal sealed class RetryStage : DelegatingHandler
         var rules = new RetryRules(policy, request.Method.Method, _time);
         var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
         resilience.Properties.Set(RulesKey, rules);
+        resilience.Properties.Set(RequestKey, request);
         try
         {
             var response = await _pipeline.ExecuteAsync(
@@ -99,7 +104,7 @@ internal sealed class RetryStage : DelegatingHandler
     /// <summary>requests' default <c>Retry(0)</c> with no force-list: nothing to retry and no status to raise on, so no Polly.</summary>
     private static bool CannotRetryOrRaise(RetryPolicy policy) => policy.Total == 0 && policy.StatusForcelist.Count == 0;
 
-    private static ResiliencePipeline<HttpResponseMessage> Build(TimeProvider time) =>
+    private static ResiliencePipeline<HttpResponseMessage> Build(TimeProvider time, ILogger logger) =>
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -123,11 +128,38 @@ internal sealed class RetryStage : DelegatingHandler
                     var response = args.Outcome is { Exception: null, Result: { } result } ? result : null;
                     return ValueTask.FromResult<TimeSpan?>(rules.Delay(response, Random.Shared.NextDouble()));
                 },
+                OnRetry = args =>
+                {
+                    LogRetry(logger, args);
+                    return ValueTask.CompletedTask;
+                },
             })
             .Build();
 
+    // The reason names a status or an exception type with its message (a host and port, never credentials); the URL
+    // is shown without its query.
+    private static void LogRetry(ILogger logger, OnRetryArguments<HttpResponseMessage> args)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var request = args.Context.Properties.GetValue(RequestKey, null!);
+            var reason = args.Outcome.Exception is { } exception
+                ? $"{exception.GetType().Name}: {exception.Message}"
+                : $"status {(int)args.Outcome.Result!.StatusCode}";
+            var url = Redaction.RedactUrl(request.RequestUri?.GetLeftPart(UriPartial.Path) ?? string.Empty);
+            Log.Retrying(logger, request.Method.Method, url, args.AttemptNumber + 1, reason, args.RetryDelay);
+        }
+    }
+
     private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         base.SendAsync(request, cancellationToken);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 10, EventName = "Retry", Level = LogLevel.Debug,
+            Message = "Retrying {Method} {Url} (retry {Retry}) after {Reason}; waiting {Delay}.")]
+        public static partial void Retrying(ILogger logger, string method, string url, int retry, string reason, TimeSpan delay);
+    }
 
     private RetryPolicy? ChoosePolicy(HttpRequestMessage request, RequestContext? context)
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Pipeline;
 
 /// <summary>
@@ -9,7 +11,8 @@ internal static class StageChain
     /// <summary>Creates the stages, outermost first, with <paramref name="userStages"/> where ARCHITECTURE.md puts them.</summary>
     /// <param name="defaults">The named session's settings, used when a request carries no session (a plain HttpClient).</param>
     /// <param name="userStages">The user's stages, outermost first.</param>
-    public static List<DelegatingHandler> CreateStages(SessionSettings? defaults, IEnumerable<DelegatingHandler> userStages)
+    /// <param name="loggerFactory">Where the stages log, or null for nowhere.</param>
+    public static List<DelegatingHandler> CreateStages(SessionSettings? defaults, IEnumerable<DelegatingHandler> userStages, ILoggerFactory? loggerFactory = null)
     {
         var stages = new List<DelegatingHandler>
         {
@@ -21,7 +24,7 @@ internal static class StageChain
             new AuthStage(defaults?.Auth),
         };
         stages.AddRange(userStages);
-        stages.Add(new RetryStage(defaults?.Retry, defaults?.TimeProvider));
+        stages.Add(new RetryStage(defaults?.Retry, defaults?.TimeProvider, loggerFactory?.CreateLogger<RetryStage>()));
         stages.Add(new ProxyStage(defaults));
         return stages;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Tests.Infrastructure;
@@ -52,31 +51,5 @@ public sealed class CredentialRedactionTests(LoopbackServerFixture server)
         var jar = new CookieJar();
         jar.Set("sid", Secret);
         Assert.DoesNotContain(Secret, jar.ToString());
-    }
-
-    private sealed class LogSink : ILoggerProvider
-    {
-        public ConcurrentBag<string> Messages { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new SinkLogger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class SinkLogger(LogSink sink) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                sink.Messages.Add(state.ToString() ?? string.Empty);
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                sink.Messages.Add(formatter(state, exception) + " " + exception);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Tests.Infrastructure;
 
@@ -69,6 +70,46 @@ public sealed class RetryTests
         Assert.Equal("Max retries exceeded with url: /items (Caused by ResponseError('too many 503 error responses'))", error.Message);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.Response!.StatusCode);
         Assert.Equal("attempt 3", error.Response.Text);
+    }
+
+    [Fact]
+    public async Task EachRetry_IsLogged_WithReasonAndDelay_NeverTheQuery()
+    {
+        // Arrange
+        var transport = new Scripted(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
+        var sink = new LogSink();
+        using var session = new Session(new SessionSettings { Retry = new RetryPolicy { Total = 3, StatusForcelist = new HashSet<int> { 503 } } }, sink);
+        session.Mount("http://", transport);
+
+        // Act
+        using var response = await session.GetAsync("http://api.test/items?token=s3cret");
+
+        // Assert
+        var retries = sink.Entries.Where(e => e.EventId.Name == "Retry").ToList();
+        Assert.Equal([10, 10], retries.Select(e => e.EventId.Id));
+        Assert.All(retries, e => Assert.Equal(LogLevel.Debug, e.Level));
+        Assert.Equal(
+            ["Retrying GET http://api.test/items (retry 1) after status 503; waiting 00:00:00.", "Retrying GET http://api.test/items (retry 2) after status 503; waiting 00:00:00."],
+            retries.Select(e => e.Message));
+        Assert.DoesNotContain(sink.Messages, m => m.Contains("s3cret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EachRetry_OfANamedSession_IsLoggedThroughTheContainersLoggerFactory()
+    {
+        var transport = new Scripted(HttpStatusCode.BadGateway, HttpStatusCode.OK);
+        var sink = new LogSink();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(sink));
+        services.AddSession("logged").AddRetry(new RetryPolicy { Total = 1, StatusForcelist = new HashSet<int> { 502 } });
+        await using var provider = services.BuildServiceProvider();
+        var session = provider.GetRequiredKeyedService<Session>("logged");
+        session.Mount("http://", transport);
+
+        using var response = await session.GetAsync("http://api.test/items");
+
+        var retry = Assert.Single(sink.Entries, e => e.EventId.Name == "Retry");
+        Assert.Contains("after status 502", retry.Message, StringComparison.Ordinal);
     }
 
     [Theory]
