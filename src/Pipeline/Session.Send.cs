@@ -84,9 +84,17 @@ public partial class Session
         {
             Content = request.Body is not null ? new ByteArrayContent(request.Body) : request.Content,
         };
-        HeaderRules.Apply(message, request.Headers, overwrite: true);
+
+        // requests' send does not run prepare_auth again: the prepared headers already carry what the auth added.
+        if (request.Auth is not null)
+        {
+            message.Options.Set(Auth.AppliedAtPreparationKey, true);
+        }
+
+        // The HeadersStage writes them, as for any session request, so a redirect starts from them too.
         var context = CreateContext(options, adapters, defaultAllowRedirects: true, new RequestParts
         {
+            Headers = request.Headers,
             Auth = request.Auth,
             RequestCookies = request.Cookies,
             Hooks = request.Hooks ?? Hooks,
@@ -139,6 +147,7 @@ public partial class Session
             Hooks = MergeRules.MergeHooks(options.Hooks, Hooks),
             Body = body.Bytes,
             BodyStream = options.Data?.Stream,
+            BodyStreamStart = StreamStart(options.Data?.Stream),
             BodyStreamsRewind = body.StreamsRewind,
         });
         message.Options.Set(RequestContext.Key, context);
@@ -167,6 +176,7 @@ public partial class Session
         JsonOptions = JsonSerializerOptions,
         Body = parts.Body,
         BodyStream = parts.BodyStream,
+        BodyStreamStart = parts.BodyStreamStart,
         BodyStreamsRewind = parts.BodyStreamsRewind,
     };
 
@@ -280,6 +290,24 @@ public partial class Session
         return auth;
     }
 
+    // requests' prepare_body records body.tell() for rewind_body; a stream whose position cannot be read is unrewindable.
+    private static long? StreamStart(Stream? stream)
+    {
+        if (stream is not { CanSeek: true })
+        {
+            return null;
+        }
+
+        try
+        {
+            return stream.Position;
+        }
+        catch (Exception ex) when (ex is IOException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
     private string ResolveRelative(string url)
     {
         var trimmed = url.TrimStart();
@@ -323,6 +351,8 @@ public partial class Session
         public byte[]? Body { get; init; }
 
         public Stream? BodyStream { get; init; }
+
+        public long? BodyStreamStart { get; init; }
 
         public bool BodyStreamsRewind { get; init; }
     }

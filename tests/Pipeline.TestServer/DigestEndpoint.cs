@@ -29,6 +29,14 @@ internal static class DigestEndpoint
                     state.Rotate();
                 }
 
+                // ?redirect=/path answers a successful exchange with a 302 there (a redirect after digest).
+                if (context.Request.Query["redirect"].FirstOrDefault() is { } location)
+                {
+                    context.Response.StatusCode = 302;
+                    context.Response.Headers.Location = location;
+                    return;
+                }
+
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsJsonAsync(new
                 {

@@ -251,7 +251,7 @@ public sealed class LoopbackApp : IAsyncDisposable
 
         // Digest auth (RFC 7616) with switches a test can see: qop "auth" or "none", any algorithm, a Set-Cookie on the
         // challenge (?cookie=1, or the raw values given as ?h=..., repeatable), and a nonce that is rotated after each
-        // success so the next pre-emptive try is stale (?rotate=1).
+        // success so the next pre-emptive try is stale (?rotate=1); ?redirect=/path answers a success with a 302 there.
         app.Map("/digest-auth/{qop}/{user}/{passwd}/{algorithm}", (HttpContext c, string qop, string user, string passwd, string algorithm) =>
             DigestEndpoint.Handle(c, qop, user, passwd, algorithm));
 

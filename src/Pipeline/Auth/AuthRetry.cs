@@ -9,7 +9,11 @@ internal static class AuthRetry
     public static readonly HttpRequestOptionsKey<List<HttpResponseMessage>> HistoryKey = new("Pipeline.AuthHistory");
 
     /// <summary>Copies a request for a second attempt, or returns null when its body cannot be sent again.</summary>
-    public static async Task<HttpRequestMessage?> CopyAsync(HttpRequestMessage request, HttpResponseMessage challenge, CancellationToken cancellationToken)
+    /// <param name="request">The first attempt.</param>
+    /// <param name="sent">Its headers as the auth scheme sent it (<see cref="HeaderSnapshot.Capture"/> before calling next).</param>
+    /// <param name="challenge">The 401 it got.</param>
+    /// <param name="cancellationToken">The token to observe.</param>
+    public static async Task<HttpRequestMessage?> CopyAsync(HttpRequestMessage request, HeaderSnapshot sent, HttpResponseMessage challenge, CancellationToken cancellationToken)
     {
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         if (!RequestCopy.CanReplay(request, context))
@@ -19,7 +23,7 @@ internal static class AuthRetry
 
         // The 401's body is drained so its connection goes back to the pool before the retry.
         await challenge.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        var retry = RequestCopy.Create(request, context);
+        var retry = RequestCopy.Create(request, context, sent);
         AddChallengeCookies(retry, challenge, context);
         return retry;
     }

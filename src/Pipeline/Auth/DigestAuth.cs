@@ -13,7 +13,8 @@ namespace Pipeline;
 /// 401 goes into the response's <see cref="Response.History"/>; its Set-Cookie is sent with the retry only when the first
 /// attempt carried no Cookie header, as requests' <c>handle_401</c> and <c>prepare_cookies</c>). Later requests
 /// send the header up front while the nonce is reused, with an incrementing nonce count; a <c>stale=true</c> challenge
-/// or a new nonce is answered by one new attempt. Never more than one retry per request, so a wrong password ends with
+/// or a new nonce is answered by one new attempt. A redirect hop sends no header up front and answers the new
+/// challenge, as requests (which resets <c>num_401_calls</c> on a redirect). Never more than one retry per request, so a wrong password ends with
 /// the 401. One instance may serve concurrent requests.
 /// </remarks>
 public sealed class DigestAuth : Auth
@@ -67,7 +68,14 @@ public sealed class DigestAuth : Auth
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(next);
-        Apply(request);
+        // Pre-emptive only on a request's first hop: requests prepares the digest header once, so a redirect hop carries
+        // none of its own (a header for the old URI and nonce count would be wrong) and answers the new challenge.
+        if (!HopState.IsRedirectHop(request))
+        {
+            ApplyUnlessPrepared(request);
+        }
+
+        var sent = HeaderSnapshot.Capture(request.Headers);
         var response = await next(request, cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode is < 400 or >= 500
             || !response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values)
@@ -76,7 +84,7 @@ public sealed class DigestAuth : Auth
             return response;
         }
 
-        var retry = await AuthRetry.CopyAsync(request, response, cancellationToken).ConfigureAwait(false);
+        var retry = await AuthRetry.CopyAsync(request, sent, response, cancellationToken).ConfigureAwait(false);
         if (retry is null)
         {
             return response;

@@ -49,14 +49,19 @@ public sealed class RefreshingBearerAuth : Auth
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(next);
         var used = _token ?? await RefreshAsync(null, cancellationToken).ConfigureAwait(false);
-        SetHeader(request, used);
+        if (!AppliedAtPreparation(request))
+        {
+            SetHeader(request, used);
+        }
+
+        var sent = HeaderSnapshot.Capture(request.Headers);
         var response = await next(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
         }
 
-        var retry = await AuthRetry.CopyAsync(request, response, cancellationToken).ConfigureAwait(false);
+        var retry = await AuthRetry.CopyAsync(request, sent, response, cancellationToken).ConfigureAwait(false);
         if (retry is null)
         {
             return response;

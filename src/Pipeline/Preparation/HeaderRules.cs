@@ -99,6 +99,18 @@ internal static class HeaderRules
     }
 
     /// <summary>Writes headers onto a request message; content headers go to the content, Content-Length is left to the transport.</summary>
+    /// <summary>The request headers of a message as a map, a repeated header's values joined with <c>", "</c>.</summary>
+    public static HeaderMap FromMessage(HttpRequestHeaders headers)
+    {
+        var map = new HeaderMap();
+        foreach (var header in headers.NonValidated)
+        {
+            map[header.Key] = header.Value.ToString();
+        }
+
+        return map;
+    }
+
     public static void Apply(HttpRequestMessage message, HeaderMap headers, bool overwrite)
     {
         // A message without headers yet (the first hop of a session request) needs no look-up before each add.

@@ -6,10 +6,14 @@ namespace Pipeline;
 internal static class RedirectRequestBuilder
 {
     /// <summary>
-    /// Builds the next hop. With <paramref name="follow"/> false the request only becomes <see cref="Response.Next"/>:
-    /// as with requests' <c>yield_requests</c>, its URL needs no adapter and the body is not replayed.
+    /// Builds the next hop from the previous one as the redirect stage sent it: its method, URL, body and the headers in
+    /// <paramref name="sent"/>, never what the stages inside added to it (cookies, auth, a user stage's header, the
+    /// transport's Transfer-Encoding). With <paramref name="follow"/> false the request only becomes
+    /// <see cref="Response.Next"/>: as with requests' <c>yield_requests</c>, its URL needs no adapter and the body is not replayed.
     /// </summary>
-    public static HttpRequestMessage Build(HttpRequestMessage previous, HttpStatusCode status, string location, RequestContext? context, bool follow = true)
+    /// <returns>The next hop and the headers it starts with, for the hop after it.</returns>
+    public static (HttpRequestMessage Next, HeaderMap Sent) Build(
+        HttpRequestMessage previous, HeaderMap sent, HttpStatusCode status, string location, RequestContext? context, bool follow = true)
     {
         var previousUri = previous.RequestUri!;
         var url = RedirectRules.ResolveLocation(previousUri, location, out var resolved);
@@ -34,29 +38,27 @@ internal static class RedirectRequestBuilder
 
         var stripAuth = RedirectRules.ShouldStripAuth(previousUri, uri) || HopState.IsAuthStripped(previous);
         var hostChanged = !string.Equals(previousUri.Authority, uri.Authority, StringComparison.OrdinalIgnoreCase);
-        foreach (var header in previous.Headers.NonValidated)
+        var keepsBody = RedirectRules.KeepsBody(status);
+        var nextSent = new HeaderMap();
+        for (var i = 0; i < sent.Count; i++)
         {
-            // requests pops Cookie (the jar is re-applied for the new URL) and Proxy-Authorization (rebuild_proxies),
-            // and rebuild_auth drops Authorization, even a hand-set one, when should_strip_auth says so.
-            if (header.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
-                || header.Key.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
-                || (stripAuth && header.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
-                || (hostChanged && header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase)))
+            var (name, value) = sent.ItemAt(i);
+            if (value is not null && KeepsHeader(name, stripAuth, hostChanged, keepsBody))
             {
-                continue;
+                nextSent[name] = value;
+                next.Headers.TryAddWithoutValidation(name, value);
             }
-
-            RequestCopy.AddHeader(next.Headers, header.Key, header.Value);
         }
 
-        if (RedirectRules.KeepsBody(status) && previous.Content is not null)
+        if (keepsBody && previous.Content is not null)
         {
             next.Content = follow ? ReplayBody(previous.Content, context) : previous.Content;
         }
 
         foreach (var option in previous.Options)
         {
-            // Per-hop state (its netrc override, its auth challenges) stays with that hop.
+            // Per-hop state (its netrc override, its auth challenges) stays with that hop. That a prepared request's auth
+            // was applied at preparation goes along: its headers are copied to the next hop, as requests copies them.
             if (option.Key != HopState.AuthOverrideKey.Key && option.Key != AuthRetry.HistoryKey.Key)
             {
                 ((IDictionary<string, object?>)next.Options)[option.Key] = option.Value;
@@ -74,17 +76,37 @@ internal static class RedirectRequestBuilder
             }
         }
 
-        return next;
+        return (next, nextSent);
     }
 
-    /// <summary>The request a redirect would send, as requests' <c>response.next</c>, with the cookies it would carry.</summary>
-    public static PreparedRequest ToPrepared(HttpRequestMessage next, RequestContext context)
+    /// <summary>
+    /// requests' <c>resolve_redirects</c>: Cookie is popped (the jar is applied again for the new URL), Proxy-Authorization
+    /// too (<c>rebuild_proxies</c>); <c>rebuild_auth</c> drops Authorization, even a hand-set one, when
+    /// <c>should_strip_auth</c> says so; unless the status is 307/308 the body goes, and with it Content-Length,
+    /// Content-Type and Transfer-Encoding (<c>rebuild_method</c> and the header purge). Content headers of a body that
+    /// stays travel with its content. A hand-set Host goes when the host changes.
+    /// </summary>
+    private static bool KeepsHeader(string name, bool stripAuth, bool hostChanged, bool keepsBody) =>
+        !(HeaderRules.IsContentHeader(name)
+            || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
+            || (stripAuth && name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            || (hostChanged && name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            || (!keepsBody && name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// The request a redirect would send, as requests' <c>response.next</c>, with the cookies it would carry and the
+    /// Authorization the previous hop sent (requests copies the prepared request; it does not run the auth again).
+    /// </summary>
+    public static PreparedRequest ToPrepared(HttpRequestMessage next, RequestContext context, HttpRequestMessage? answered)
     {
         CookieRules.AddCookieHeader(next, context.Cookies, context.RequestCookies, TimeProvider.System, redirected: true);
 
-        if (!HopState.IsAuthStripped(next))
+        if (!HopState.IsAuthStripped(next)
+            && !next.Headers.NonValidated.Contains("Authorization")
+            && answered?.Headers.NonValidated.TryGetValues("Authorization", out var authorization) == true)
         {
-            context.Auth?.Apply(next);
+            RequestCopy.AddHeader(next.Headers, "Authorization", authorization);
         }
 
         return PreparedRequest.FromMessage(next, next.Content is null ? null : context.Body);

@@ -34,7 +34,15 @@ internal static class ResponseBuilder
         var response = new Response(message, sent.Content is null ? null : context.Body, elapsed, context.JsonOptions, context.Timeout?.Read);
         if (!context.Stream)
         {
-            await response.BufferAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await response.BufferAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestException ex) when (ex is ContentDecodingException or ChunkedEncodingException && context.AllowRedirects && response.IsRedirect)
+            {
+                // requests' resolve_redirects reads a redirect's body only to release the connection: a body that cannot
+                // be decoded or ends early is dropped, and the redirect is still followed.
+            }
         }
 
         // The 401s are left on the auth scheme's own re-sent message, so a hop answered at the first try has none to look up.

@@ -19,6 +19,10 @@ internal static class HopState
     public static Response? FindResponse(HttpRequestMessage request) =>
         request.Options.TryGetValue(RequestContext.Key, out var context) ? context.HopResponse : null;
 
+    /// <summary>Whether the request is a redirect hop: an earlier hop of its call has a recorded Response.</summary>
+    public static bool IsRedirectHop(HttpRequestMessage request) =>
+        request.Options.TryGetValue(RequestContext.Key, out var context) && context.HopResponse is not null && !ReferenceEquals(context.HopRequest, request);
+
     public static bool IsAuthStripped(HttpRequestMessage request) =>
         request.Options.TryGetValue(AuthStrippedKey, out var stripped) && stripped;
 }

@@ -25,6 +25,9 @@ internal sealed class RedirectStage : DelegatingHandler
         // Counted apart from history: without a RequestContext no Response is recorded, and the limit must still hold.
         var redirects = 0;
         var hop = request;
+
+        // Each hop starts from the headers this stage sent, not from what the stages inside added to the one before.
+        var sent = context?.Headers ?? HeaderRules.FromMessage(request.Headers);
         var message = await SendHopAsync(hop, context, cancellationToken).ConfigureAwait(false);
         while (true)
         {
@@ -48,7 +51,8 @@ internal sealed class RedirectStage : DelegatingHandler
 
                 if (response is not null)
                 {
-                    response.Next = RedirectRequestBuilder.ToPrepared(RedirectRequestBuilder.Build(hop, status, target, context, follow: false), context);
+                    var (notFollowed, _) = RedirectRequestBuilder.Build(hop, sent, status, target, context, follow: false);
+                    response.Next = RedirectRequestBuilder.ToPrepared(notFollowed, context, message.RequestMessage);
                 }
 
                 break;
@@ -66,7 +70,7 @@ internal sealed class RedirectStage : DelegatingHandler
             }
 
             // requests checks the limit before it looks at the new URL: past it, TooManyRedirects, whatever the target.
-            var next = RedirectRequestBuilder.Build(hop, status, target, context);
+            var (next, nextSent) = RedirectRequestBuilder.Build(hop, sent, status, target, context);
             redirects++;
             if (response is not null)
             {
@@ -76,6 +80,7 @@ internal sealed class RedirectStage : DelegatingHandler
 
             message.Dispose();
             hop = next;
+            sent = nextSent;
             message = await SendHopAsync(hop, context, cancellationToken).ConfigureAwait(false);
         }
 

@@ -29,7 +29,10 @@ internal sealed class RequestContext
     /// <summary>The environment's proxy variables as this request read them, for its redirect hops (created on first use).</summary>
     public ProxyEnvironment? ProxyEnvironment { get; set; }
 
-    /// <summary>Gets the merged headers the HeadersStage writes, or null for a prepared request (already merged).</summary>
+    /// <summary>
+    /// Gets the headers the HeadersStage writes on the first hop: the merged headers, or a prepared request's own. They
+    /// are also what each redirect hop starts from, so headers the stages inside add to one hop are never copied to the next.
+    /// </summary>
     public HeaderMap? Headers { get; init; }
 
     /// <summary>Gets the auth in effect (request &gt; session &gt; URL credentials), or null for none.</summary>
@@ -72,6 +75,9 @@ internal sealed class RequestContext
 
     /// <summary>Gets the caller's body stream, when the body is one, so a redirect knows whether it can rewind it.</summary>
     public Stream? BodyStream { get; init; }
+
+    /// <summary>Gets where the caller's seekable body stream started (requests' <c>_body_position</c>), or null when it could not be read.</summary>
+    public long? BodyStreamStart { get; init; }
 
     /// <summary>Whether a multipart body of file streams can be sent again as it is (every stream can seek).</summary>
     public bool BodyStreamsRewind { get; init; }

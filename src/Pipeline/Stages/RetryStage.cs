@@ -56,6 +56,9 @@ internal sealed partial class RetryStage : DelegatingHandler
     private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpRequestMessage request, RequestContext? context, RetryPolicy policy, CancellationToken cancellationToken)
     {
         var rules = new RetryRules(policy, request.Method.Method, _time);
+
+        // Each attempt starts from the request as this stage sent it, not as the stages inside left it.
+        var sent = HeaderSnapshot.Capture(request.Headers);
         var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
         resilience.Properties.Set(RulesKey, rules);
         resilience.Properties.Set(RequestKey, request);
@@ -64,11 +67,11 @@ internal sealed partial class RetryStage : DelegatingHandler
             var response = await _pipeline.ExecuteAsync(
                 static async (ctx, state) =>
                 {
-                    var message = state.Rules.Retries == 0 ? state.Request : RequestCopy.Create(state.Request, state.Context);
+                    var message = state.Rules.Retries == 0 ? state.Request : RequestCopy.Create(state.Request, state.Context, state.Sent);
                     return await state.Stage.SendOnceAsync(message, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 resilience,
-                (Request: request, Context: context, Rules: rules, Stage: this)).ConfigureAwait(false);
+                (Request: request, Context: context, Rules: rules, Sent: sent, Stage: this)).ConfigureAwait(false);
 
             if (rules.ExhaustedStatus is { } status && policy.RaiseOnStatus)
             {

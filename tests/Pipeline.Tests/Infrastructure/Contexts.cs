@@ -49,6 +49,7 @@ internal static class Contexts
             Stream = stream,
             Body = body,
             BodyStream = bodyStream,
+            BodyStreamStart = bodyStream is { CanSeek: true } ? bodyStream.Position : null,
         };
     }
 }

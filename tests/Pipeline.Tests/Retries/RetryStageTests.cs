@@ -120,6 +120,7 @@ public sealed class RetryStageTests
         Retry = retry,
         Body = body,
         BodyStream = bodyStream,
+        BodyStreamStart = bodyStream is { CanSeek: true } ? bodyStream.Position : null,
     };
 
     private static HttpRequestMessage Request(HttpMethod method, RequestContext? context, HttpContent? content = null)
