@@ -223,41 +223,47 @@ public partial class Session
     private async Task<Response> SendCoreAsync(HttpRequestMessage message, RequestContext context, CancellationToken cancellationToken)
     {
         var invoker = CurrentInvoker();
-        context.HopStarted = Stopwatch.GetTimestamp();
-        HttpResponseMessage httpResponse;
+        var started = Stopwatch.GetTimestamp();
+        context.HopStarted = started;
+
+        // The call's activity is current while the hops run, so each hop's System.Net.Http activity is its child.
+        using var activity = PipelineTelemetry.StartCall(message);
+        Response? response = null;
         try
         {
-            httpResponse = await invoker.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestException ex)
-        {
-            ex.Request ??= PreparedRequest.FromMessage(message, context.Body);
-            throw;
-        }
-
-        // The stages recorded the last hop's Response (history, cookies, hooks); a chain without them still gets one.
-        var response = context.HopResponse
-            ?? await ResponseBuilder.BuildAsync(httpResponse.RequestMessage ?? message, httpResponse, context, cancellationToken).ConfigureAwait(false);
-        if (!context.Stream)
-        {
+            HttpResponseMessage httpResponse;
             try
             {
-                await response.BufferAsync(cancellationToken).ConfigureAwait(false);
+                httpResponse = await invoker.SendAsync(message, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestException ex)
             {
-                ex.Request ??= response.Request;
-                response.Dispose();
+                ex.Request ??= PreparedRequest.FromMessage(message, context.Body);
                 throw;
             }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
-        }
 
-        return response;
+            // The stages recorded the last hop's Response (history, cookies, hooks); a chain without them still gets one.
+            response = context.HopResponse
+                ?? await ResponseBuilder.BuildAsync(httpResponse.RequestMessage ?? message, httpResponse, context, cancellationToken).ConfigureAwait(false);
+            if (!context.Stream)
+            {
+                await response.BufferAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            PipelineTelemetry.StopCall(activity, message, context, response, null, started);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            if (ex is RequestException { Request: null } unprepared && response is not null)
+            {
+                unprepared.Request = response.Request;
+            }
+
+            response?.Dispose();
+            PipelineTelemetry.StopCall(activity, message, context, null, ex, started);
+            throw;
+        }
     }
 
     /// <summary>

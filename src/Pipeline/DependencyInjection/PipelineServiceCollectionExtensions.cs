@@ -128,7 +128,7 @@ public static class PipelineServiceCollectionExtensions
                 // The session's stages go first (outermost), whatever else is added to this client later.
                 var settings = sp.GetRequiredService<IOptionsMonitor<SessionSettings>>().Get(name);
                 var userStages = sp.GetRequiredService<IOptionsMonitor<SessionStageOptions>>().Get(name).UserStages.Select(create => create(sp));
-                var stages = StageChain.CreateStages(settings, userStages, sp.GetService<ILoggerFactory>());
+                var stages = StageChain.CreateStages(settings, userStages, sp.GetService<ILoggerFactory>(), name);
                 for (var i = 0; i < stages.Count; i++)
                 {
                     handlers.Insert(i, stages[i]);

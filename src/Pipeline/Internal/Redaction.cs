@@ -51,4 +51,48 @@ internal static class Redaction
         var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
         return at < 0 ? url : string.Concat(url.AsSpan(0, authorityStart), Mask, url.AsSpan(at));
     }
+
+    /// <summary>
+    /// A URL for logs and telemetry: user information replaced by <c>***</c> and every query value by <c>*</c>
+    /// (<c>?token=*&amp;page=*</c>), as .NET's own <c>url.full</c>; a fragment is dropped.
+    /// </summary>
+    public static string RedactForTelemetry(Uri? uri)
+    {
+        if (uri is null)
+        {
+            return string.Empty;
+        }
+
+        if (!uri.IsAbsoluteUri)
+        {
+            return uri.OriginalString;
+        }
+
+        var builder = new StringBuilder(uri.Scheme).Append("://");
+        if (uri.UserInfo.Length > 0)
+        {
+            builder.Append(Mask).Append('@');
+        }
+
+        builder.Append(uri.Authority).Append(uri.AbsolutePath);
+        var query = uri.Query;
+        if (query.Length > 1)
+        {
+            var first = true;
+            foreach (var pair in query.AsSpan(1).Split('&'))
+            {
+                var part = query.AsSpan(1)[pair];
+                var equals = part.IndexOf('=');
+                builder.Append(first ? '?' : '&').Append(equals < 0 ? part : part[..equals]);
+                if (equals >= 0)
+                {
+                    builder.Append("=*");
+                }
+
+                first = false;
+            }
+        }
+
+        return builder.ToString();
+    }
 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Pipeline;
 
 /// <summary>
@@ -10,14 +13,17 @@ namespace Pipeline;
 /// <c>proxy_headers</c>) and the CONNECT credentials for https ones. A Proxy-Authorization header never travels to an
 /// origin: it is removed when no proxy is used, and for https targets, where it would go through the tunnel.
 /// </remarks>
-internal sealed class ProxyStage : DelegatingHandler
+internal sealed partial class ProxyStage : DelegatingHandler
 {
     private readonly ProxyMap? _defaults;
     private readonly bool _defaultTrustEnv;
+    private readonly ILogger _logger;
 
     /// <param name="defaults">The named session's settings, for a request sent without a session (a plain HttpClient).</param>
-    public ProxyStage(SessionSettings? defaults = null)
+    /// <param name="logger">Where the proxy chosen for each hop is logged, or null.</param>
+    public ProxyStage(SessionSettings? defaults = null, ILogger<ProxyStage>? logger = null)
     {
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         _defaults = defaults is null ? null : new ProxyMap(defaults.Proxies);
         _defaultTrustEnv = defaults?.TrustEnv ?? false;
     }
@@ -48,7 +54,19 @@ internal sealed class ProxyStage : DelegatingHandler
             }
         }
 
+        if (selection is not null && _logger.IsEnabled(LogLevel.Debug))
+        {
+            var proxy = Redaction.RedactForTelemetry(selection.Url);
+            Log.ProxyChosen(_logger, proxy, request.RequestUri?.Authority ?? string.Empty);
+        }
+
         return base.SendAsync(request, cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 50, EventName = "Proxy", Level = LogLevel.Debug, Message = "Sending the request for {Target} through the proxy {Proxy}.")]
+        public static partial void ProxyChosen(ILogger logger, string proxy, string target);
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Pipeline;
 
@@ -6,14 +9,17 @@ namespace Pipeline;
 /// Follows redirects as requests' <c>resolve_redirects</c>: per hop it rebuilds the method, body, cookies and
 /// credentials, records the history, and stops at <c>MaxRedirects</c>.
 /// </summary>
-internal sealed class RedirectStage : DelegatingHandler
+internal sealed partial class RedirectStage : DelegatingHandler
 {
     private readonly int _defaultMaxRedirects;
+    private readonly ILogger _logger;
 
     /// <param name="defaultMaxRedirects">The limit for a request sent without a session (a plain named HttpClient).</param>
-    public RedirectStage(int defaultMaxRedirects = 30)
+    /// <param name="logger">Where each redirect followed is logged, or null.</param>
+    public RedirectStage(int defaultMaxRedirects = 30, ILogger<RedirectStage>? logger = null)
     {
         _defaultMaxRedirects = defaultMaxRedirects;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -60,7 +66,8 @@ internal sealed class RedirectStage : DelegatingHandler
 
             if (response is not null)
             {
-                response.History = history?.ToArray() ?? [];
+                // A view of the hops so far: the list only grows, so each hop's history costs nothing to keep.
+                response.History = history is null ? [] : new HistoryView(history, history.Count);
             }
 
             if (redirects >= maxRedirects)
@@ -72,6 +79,7 @@ internal sealed class RedirectStage : DelegatingHandler
             // requests checks the limit before it looks at the new URL: past it, TooManyRedirects, whatever the target.
             var (next, nextSent) = RedirectRequestBuilder.Build(hop, sent, status, target, context);
             redirects++;
+            OnRedirect(context, status, next, redirects);
             if (response is not null)
             {
                 (history ??= []).Add(response);
@@ -87,7 +95,7 @@ internal sealed class RedirectStage : DelegatingHandler
         // requests replaces a response's history only when redirects happened (an auth 401 may be there).
         if (history is { Count: > 0 } && context?.HopResponse is { } final)
         {
-            final.History = history.ToArray();
+            final.History = new HistoryView(history, history.Count);
         }
 
         return message;
@@ -95,6 +103,32 @@ internal sealed class RedirectStage : DelegatingHandler
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Pipeline is async-only; use SendAsync.");
+
+    private void OnRedirect(RequestContext? context, HttpStatusCode status, HttpRequestMessage next, int redirects)
+    {
+        if (context is not null)
+        {
+            context.Redirects = redirects;
+        }
+
+        if (PipelineTelemetry.Redirects.Enabled)
+        {
+            PipelineTelemetry.Redirects.Add(1, new KeyValuePair<string, object?>("http.response.status_code", (int)status));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var url = Redaction.RedactForTelemetry(next.RequestUri);
+            Log.Following(_logger, (int)status, next.Method.Method, url, redirects);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 20, EventName = "Redirect", Level = LogLevel.Debug,
+            Message = "Following a {Status} redirect: {Method} {Url} (redirect {Redirect}).")]
+        public static partial void Following(ILogger logger, int status, string method, string url, int redirect);
+    }
 
     // Each hop is timed from here to its response head, as requests' elapsed.
     private Task<HttpResponseMessage> SendHopAsync(HttpRequestMessage hop, RequestContext? context, CancellationToken cancellationToken)

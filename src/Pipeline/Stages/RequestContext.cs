@@ -26,6 +26,12 @@ internal sealed class RequestContext
     /// <summary>When the latest hop was sent (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for <see cref="Response.Elapsed"/>; 0 when unknown.</summary>
     public long HopStarted { get; set; }
 
+    /// <summary>The redirects this call followed, for its telemetry.</summary>
+    public int Redirects { get; set; }
+
+    /// <summary>The attempts the retry stage sent again during this call, for its telemetry.</summary>
+    public int Retries { get; set; }
+
     /// <summary>The environment's proxy variables as this request read them, for its redirect hops (created on first use).</summary>
     public ProxyEnvironment? ProxyEnvironment { get; set; }
 

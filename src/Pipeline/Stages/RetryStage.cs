@@ -29,12 +29,13 @@ internal sealed partial class RetryStage : DelegatingHandler
 
     /// <param name="defaults">The policy for a request sent without a session (a plain named HttpClient).</param>
     /// <param name="time">The clock the waits use, and that an HTTP-date Retry-After is read against.</param>
-    /// <param name="logger">Where each retry is logged, or null.</param>
-    public RetryStage(RetryPolicy? defaults = null, TimeProvider? time = null, ILogger<RetryStage>? logger = null)
+    /// <param name="loggerFactory">Where each retry is logged, and Polly's resilience telemetry goes; or null.</param>
+    /// <param name="instanceName">The session's name, for Polly's telemetry (<c>pipeline.instance</c>), or null.</param>
+    public RetryStage(RetryPolicy? defaults = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, string? instanceName = null)
     {
         _defaults = defaults;
         _time = time ?? TimeProvider.System;
-        _pipeline = Build(_time, logger ?? (ILogger)NullLogger.Instance);
+        _pipeline = Build(_time, loggerFactory ?? NullLoggerFactory.Instance, instanceName);
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -107,8 +108,12 @@ internal sealed partial class RetryStage : DelegatingHandler
     /// <summary>requests' default <c>Retry(0)</c> with no force-list: nothing to retry and no status to raise on, so no Polly.</summary>
     private static bool CannotRetryOrRaise(RetryPolicy policy) => policy.Total == 0 && policy.StatusForcelist.Count == 0;
 
-    private static ResiliencePipeline<HttpResponseMessage> Build(TimeProvider time, ILogger logger) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+    // Polly's resilience telemetry (the "Polly" meter and its log events), as Microsoft.Extensions.Http.Resilience emits it.
+    private static ResiliencePipeline<HttpResponseMessage> Build(TimeProvider time, ILoggerFactory loggerFactory, string? instanceName)
+    {
+        var logger = loggerFactory.CreateLogger<RetryStage>();
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = "Pipeline.Retry", InstanceName = instanceName }
+            .ConfigureTelemetry(loggerFactory)
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 // The counters in RetryRules decide when to stop; int.MaxValue is Polly's "retry until told not to".
@@ -133,14 +138,26 @@ internal sealed partial class RetryStage : DelegatingHandler
                 },
                 OnRetry = args =>
                 {
+                    var request = args.Context.Properties.GetValue(RequestKey, null!);
+                    if (request.Options.TryGetValue(RequestContext.Key, out var context))
+                    {
+                        context.Retries++;
+                    }
+
+                    if (PipelineTelemetry.Retries.Enabled)
+                    {
+                        PipelineTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("error.type", RetryReason(args.Outcome)));
+                    }
+
                     LogRetry(logger, args);
                     return ValueTask.CompletedTask;
                 },
             })
             .Build();
+    }
 
     // The reason names a status or an exception type with its message (a host and port, never credentials); the URL
-    // is shown without its query.
+    // is shown without user information or query values.
     private static void LogRetry(ILogger logger, OnRetryArguments<HttpResponseMessage> args)
     {
         if (logger.IsEnabled(LogLevel.Debug))
@@ -149,10 +166,16 @@ internal sealed partial class RetryStage : DelegatingHandler
             var reason = args.Outcome.Exception is { } exception
                 ? $"{exception.GetType().Name}: {exception.Message}"
                 : $"status {(int)args.Outcome.Result!.StatusCode}";
-            var url = Redaction.RedactUrl(request.RequestUri?.GetLeftPart(UriPartial.Path) ?? string.Empty);
+            var url = Redaction.RedactForTelemetry(request.RequestUri);
             Log.Retrying(logger, request.Method.Method, url, args.AttemptNumber + 1, reason, args.RetryDelay);
         }
     }
+
+    // OpenTelemetry's error.type for what was retried: the status code, or the exception's full type name.
+    private static string RetryReason(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is { } exception
+            ? exception.GetType().FullName ?? exception.GetType().Name
+            : ((int)outcome.Result!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         base.SendAsync(request, cancellationToken);

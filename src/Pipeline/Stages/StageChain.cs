@@ -12,20 +12,21 @@ internal static class StageChain
     /// <param name="defaults">The named session's settings, used when a request carries no session (a plain HttpClient).</param>
     /// <param name="userStages">The user's stages, outermost first.</param>
     /// <param name="loggerFactory">Where the stages log, or null for nowhere.</param>
-    public static List<DelegatingHandler> CreateStages(SessionSettings? defaults, IEnumerable<DelegatingHandler> userStages, ILoggerFactory? loggerFactory = null)
+    /// <param name="instanceName">The named session's name, for telemetry, or null.</param>
+    public static List<DelegatingHandler> CreateStages(SessionSettings? defaults, IEnumerable<DelegatingHandler> userStages, ILoggerFactory? loggerFactory = null, string? instanceName = null)
     {
         var stages = new List<DelegatingHandler>
         {
             new ParamsStage(defaults?.Params),
             new HeadersStage(defaults?.Headers),
-            new RedirectStage(defaults?.MaxRedirects ?? 30),
+            new RedirectStage(defaults?.MaxRedirects ?? 30, loggerFactory?.CreateLogger<RedirectStage>()),
             new CookieStage(defaults?.TimeProvider),
             new HooksStage(),
-            new AuthStage(defaults?.Auth),
+            new AuthStage(defaults?.Auth, loggerFactory?.CreateLogger<AuthStage>()),
         };
         stages.AddRange(userStages);
-        stages.Add(new RetryStage(defaults?.Retry, defaults?.TimeProvider, loggerFactory?.CreateLogger<RetryStage>()));
-        stages.Add(new ProxyStage(defaults));
+        stages.Add(new RetryStage(defaults?.Retry, defaults?.TimeProvider, loggerFactory, instanceName));
+        stages.Add(new ProxyStage(defaults, loggerFactory?.CreateLogger<ProxyStage>()));
         return stages;
     }
 

@@ -89,7 +89,7 @@ public sealed class RetryTests
         Assert.Equal([10, 10], retries.Select(e => e.EventId.Id));
         Assert.All(retries, e => Assert.Equal(LogLevel.Debug, e.Level));
         Assert.Equal(
-            ["Retrying GET http://api.test/items (retry 1) after status 503; waiting 00:00:00.", "Retrying GET http://api.test/items (retry 2) after status 503; waiting 00:00:00."],
+            ["Retrying GET http://api.test/items?token=* (retry 1) after status 503; waiting 00:00:00.", "Retrying GET http://api.test/items?token=* (retry 2) after status 503; waiting 00:00:00."],
             retries.Select(e => e.Message));
         Assert.DoesNotContain(sink.Messages, m => m.Contains("s3cret", StringComparison.Ordinal));
     }
