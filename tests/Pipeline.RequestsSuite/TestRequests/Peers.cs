@@ -188,3 +188,10 @@ internal sealed class Tarpit : IDisposable
         _listener.Dispose();
     }
 }
+
+/// <summary>An adapter that never touches the network: every request gets an empty 200.</summary>
+internal sealed class InMemoryAdapter : HttpMessageHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Content = new ByteArrayContent([]) });
+}

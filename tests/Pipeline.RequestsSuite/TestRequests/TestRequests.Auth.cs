@@ -344,7 +344,12 @@ public sealed partial class TestRequests
 
     private sealed class DummyAuth : Auth
     {
-        public override void Apply(HttpRequestMessage request) => request.Headers.Add("Dummy-Auth-Test", "dummy-auth-test-ok");
+        // requests' r.headers["Dummy-Auth-Test"] = ...: the header is set, not appended to.
+        public override void Apply(HttpRequestMessage request)
+        {
+            request.Headers.Remove("Dummy-Auth-Test");
+            request.Headers.Add("Dummy-Auth-Test", "dummy-auth-test-ok");
+        }
     }
 
     /// <summary>Answers the first request with a 302 to <c>target</c> and the next with 200, noting each Authorization.</summary>

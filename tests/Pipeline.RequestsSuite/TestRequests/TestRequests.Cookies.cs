@@ -102,6 +102,27 @@ public sealed partial class TestRequests
     }
 
     [Fact]
+    public async Task test_cookielib_cookiejar_on_redirect()
+    {
+        // Tests that following a redirect merges the session's cookies with the request's own (GH #3579). requests
+        // fakes the redirect on a sent response and checks the types of its private _cookies jars; here httpbin
+        // redirects, and the cookies the followed request carried are read from its Cookie header.
+        using var s = new Session();
+        s.Cookies.Set("cookie", "tasty");
+
+        // Prepare request without using Session
+        var prepReq = Prepare(new Request("GET", httpbin("redirect-to?url=get")) { Cookies = new Dictionary<string, string> { ["foo"] = "bar" } });
+
+        // Send request and follow the redirect
+        var resp = await s.SendAsync(prepReq);
+
+        Assert.Single(resp.History);
+        var cookies = resp.Request.Headers["Cookie"]!.Split("; ").Select(c => c.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        Assert.Equal("bar", cookies["foo"]);
+        Assert.Equal("tasty", cookies["cookie"]);
+    }
+
+    [Fact]
     public async Task test_request_with_bytestring_host()
     {
         // requests passes the Host header as bytes; a .NET header is a string.

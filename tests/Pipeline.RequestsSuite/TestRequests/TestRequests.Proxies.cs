@@ -21,13 +21,20 @@ public sealed partial class TestRequests
     [Fact]
     public async Task test_proxy_error_on_bad_url()
     {
-        await Assert.ThrowsAnyAsync<InvalidProxyUrlException>(() => Requests.GetAsync(httpbin_secure(), new() { Proxies = new() { ["https"] = "http:/badproxyurl:3128" } }));
+        // An in-memory adapter stands where the transport would be, so a proxy URL that slipped through would never be
+        // dialled (the proxy is chosen before the adapter runs).
+        using var session = new Session();
+        using var adapter = new InMemoryAdapter();
+        session.Mount("http://", adapter);
+        session.Mount("https://", adapter);
 
-        await Assert.ThrowsAnyAsync<InvalidProxyUrlException>(() => Requests.GetAsync(httpbin(), new() { Proxies = new() { ["http"] = "http://:8080" } }));
+        await Assert.ThrowsAnyAsync<InvalidProxyUrlException>(() => session.GetAsync(httpbin_secure(), new() { Proxies = new() { ["https"] = "http:/badproxyurl:3128" } }));
 
-        await Assert.ThrowsAnyAsync<InvalidProxyUrlException>(() => Requests.GetAsync(httpbin_secure(), new() { Proxies = new() { ["https"] = "https://" } }));
+        await Assert.ThrowsAnyAsync<InvalidProxyUrlException>(() => session.GetAsync(httpbin(), new() { Proxies = new() { ["http"] = "http://:8080" } }));
 
-        await Assert.ThrowsAnyAsync<InvalidProxyUrlException>(() => Requests.GetAsync(httpbin(), new() { Proxies = new() { ["http"] = "http:///example.com:8080" } }));
+        await Assert.ThrowsAnyAsync<InvalidProxyUrlException>(() => session.GetAsync(httpbin_secure(), new() { Proxies = new() { ["https"] = "https://" } }));
+
+        await Assert.ThrowsAnyAsync<InvalidProxyUrlException>(() => session.GetAsync(httpbin(), new() { Proxies = new() { ["http"] = "http:///example.com:8080" } }));
     }
 
     [Fact]
@@ -94,12 +101,14 @@ public sealed partial class TestRequests
 
     private static async Task<string?> ProxyAuthorizationSentAsync(string userInfo)
     {
-        // requests asks HTTPAdapter.proxy_headers("http://user:pass@httpbin.org"); Pipeline's adapter puts those headers
-        // on the wire, so a raw peer on loopback plays the proxy and the header it received is read back.
+        // requests asks HTTPAdapter.proxy_headers("http://user:pass@httpbin.org"); Pipeline puts those headers on the
+        // wire, so a raw peer on loopback plays the proxy and the header it received is read back.
         await using var proxy = new RawPeer(_ => RawPeer.Response("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close"));
         using var session = new Session { TrustEnv = false };
 
-        await session.GetAsync("http://example.com/", new() { Proxies = new() { ["http"] = $"http://{userInfo}@127.0.0.1:{proxy.Port}" } });
+        // requests' proxy host is httpbin.org; the target is a loopback port nobody listens on, so a request that
+        // skipped the proxy fails.
+        await session.GetAsync("http://127.0.0.1:1/", new() { Proxies = new() { ["http"] = $"http://{userInfo}@127.0.0.1:{proxy.Port}" } });
 
         var lines = proxy.Heads.Single().Split("\r\n");
         return lines.Where(l => l.StartsWith("Proxy-Authorization:", StringComparison.OrdinalIgnoreCase))

@@ -95,9 +95,9 @@ public sealed partial class TestRequests
     [Fact]
     public async Task test_response_context_manager()
     {
-        var raw = await RawStreamLeftByDisposedResponseAsync(session: null);
+        var response = await DisposedStreamedResponseAsync(session: null);
 
-        Assert.False(raw.CanRead);
+        await AssertBodyClosedAsync(response);
     }
 
     [Fact]
@@ -106,9 +106,9 @@ public sealed partial class TestRequests
         // requests also checks the private response._content_consumed is False.
         using var s = new Session();
 
-        var raw = await RawStreamLeftByDisposedResponseAsync(s);
+        var response = await DisposedStreamedResponseAsync(s);
 
-        Assert.False(raw.CanRead);
+        await AssertBodyClosedAsync(response);
     }
 
     [Fact]
@@ -283,17 +283,18 @@ public sealed partial class TestRequests
         await Assert.ThrowsAnyAsync<SslException>(() => Requests.GetAsync(httpbin_secure("status", "200")));
     }
 
-    private async Task<Stream> RawStreamLeftByDisposedResponseAsync(Session? session)
+    private async Task<Response> DisposedStreamedResponseAsync(Session? session)
     {
-        // requests: `with get(..., stream=True) as response:` then response.raw.closed. Pipeline's raw body is
-        // GetRawStreamAsync; the check is that disposing the response closed it.
-        Stream raw;
         RequestOptions streamed = new() { Stream = true };
-        using (var response = session is null ? await Requests.GetAsync(httpbin("stream/4"), streamed) : await session.GetAsync(httpbin("stream/4"), streamed))
-        {
-            raw = await response.GetRawStreamAsync();
-        }
+        using var response = session is null ? await Requests.GetAsync(httpbin("stream/4"), streamed) : await session.GetAsync(httpbin("stream/4"), streamed);
+        Assert.IsType<Response>(response);
+        return response;
+    }
 
-        return raw;
+    private static async Task AssertBodyClosedAsync(Response response)
+    {
+        // requests: response.raw.closed once the `with` block (or contextlib.closing) is left. Pipeline's raw body is
+        // GetRawStreamAsync; after Dispose there is no body left to open.
+        await Assert.ThrowsAnyAsync<StreamConsumedException>(() => response.GetRawStreamAsync());
     }
 }
