@@ -22,10 +22,10 @@ public abstract class RequestsTestBase(HttpbinFixture httpbinServer, HttpbinSecu
 
     protected static string BodyText(PreparedRequest request) => Encoding.UTF8.GetString(request.Body ?? []);
 
-    /// <summary>A file on disk with <paramref name="contents"/>, as the tests' <c>open(...)</c>.</summary>
-    protected static string TempFile(string contents)
+    /// <summary>A file on disk with <paramref name="contents"/>, as the tests' <c>open(...)</c>; the fixture's folder goes with it.</summary>
+    protected string TempFile(string contents)
     {
-        var path = Path.Combine(Path.GetTempPath(), "requests-suite-" + Guid.NewGuid().ToString("N") + ".txt");
+        var path = Path.Combine(Secure.Pki.Directory, "requests-suite-" + Guid.NewGuid().ToString("N") + ".txt");
         File.WriteAllText(path, contents);
         return path;
     }

@@ -86,7 +86,6 @@ public sealed partial class TestRequests
         s.Auth = wrongAuth;
         r = await s.GetAsync(url);
         Assert.Equal(401, Status(r));
-        File.Delete(netrc);
     }
 
     [Fact]
@@ -105,7 +104,6 @@ public sealed partial class TestRequests
         var r = await Requests.GetAsync(url);
 
         Assert.Equal(200, Status(r));
-        File.Delete(netrcFile);
     }
 
     [Fact]

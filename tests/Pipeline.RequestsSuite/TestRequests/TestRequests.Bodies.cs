@@ -110,8 +110,6 @@ public sealed partial class TestRequests
         {
             r = await Requests.PostAsync(httpbin("post"), new() { Files = new() { ["file"] = new FileItem(Path.GetFileName(path), f) } });
         }
-
-        File.Delete(path);
         Assert.Equal(200, Status(r));
         Assert.Equal("named temp file contents\n", r.Json().GetProperty("files").GetProperty("file").GetString());
     }
@@ -198,17 +196,9 @@ public sealed partial class TestRequests
         Assert.Contains("multipart/form-data", p.Headers["Content-Type"], StringComparison.Ordinal);
     }
 
-    private static async Task<Response> PostRequirementsDevAsync(string url, Dictionary<string, string>? data)
+    private async Task<Response> PostRequirementsDevAsync(string url, Dictionary<string, string>? data)
     {
-        var path = TempFile(RequirementsDev);
-        try
-        {
-            await using var f = File.OpenRead(path);
-            return await Requests.PostAsync(url, new() { Data = data, Files = new() { ["some"] = new FileItem("requirements-dev.txt", f) } });
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        await using var f = File.OpenRead(TempFile(RequirementsDev));
+        return await Requests.PostAsync(url, new() { Data = data, Files = new() { ["some"] = new FileItem("requirements-dev.txt", f) } });
     }
 }
