@@ -55,9 +55,9 @@ public sealed class PreparedRequest
     /// <returns>The description.</returns>
     public override string ToString() => $"<PreparedRequest [{Method}]>";
 
-    internal static PreparedRequest FromMessage(HttpRequestMessage message, byte[]? body)
+    internal static PreparedRequest FromMessage(HttpRequestMessage message, byte[]? body, string? url = null)
     {
-        var prepared = new PreparedRequest(message.Method.Method, message.RequestUri?.OriginalString ?? string.Empty) { Body = body };
+        var prepared = new PreparedRequest(message.Method.Method, url ?? message.RequestUri?.OriginalString ?? string.Empty) { Body = body };
         foreach (var header in message.Headers.NonValidated)
         {
             prepared.Headers.Add(header.Key, header.Value.ToString());

@@ -60,7 +60,7 @@ internal static partial class UrlRules
             throw new InvalidUrlException($"Invalid URL '{url}': No host supplied");
         }
 
-        var host = NormalizeHost(parts.Host, url);
+        var host = NormalizeHost(parts.Host, url, lowerCase: parts.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase) || parts.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase));
         // User information becomes Basic auth (requests' prepare_auth); it is not kept in the URL, so it never
         // reaches logs, Response.Url or a redirect target.
         var netloc = new StringBuilder(host);
@@ -407,11 +407,12 @@ internal static partial class UrlRules
 
     private static bool IsUnreserved(char c) => c < 0x80 && IsAlwaysSafe(c);
 
-    private static string NormalizeHost(string host, string url)
+    // urllib3's _normalize_host lower-cases only http and https hosts: "http+unix://%2Fvar%2Frun/" keeps its escapes.
+    private static string NormalizeHost(string host, string url, bool lowerCase)
     {
         if (host.StartsWith('['))
         {
-            return host.ToLowerInvariant();
+            return lowerCase ? host.ToLowerInvariant() : host;
         }
 
         if (!Ascii.IsValid(host))
@@ -436,7 +437,7 @@ internal static partial class UrlRules
             throw new InvalidUrlException($"Invalid URL '{url}': invalid character in host.");
         }
 
-        return host.ToLowerInvariant();
+        return lowerCase ? host.ToLowerInvariant() : host;
     }
 
     private static UrlParts Parse(string url)
