@@ -142,6 +142,12 @@ public partial class Session
         CookieRules.ValidateRequestCookies(options.Cookies);
         var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
         var message = new HttpRequestMessage(HttpMethod.Parse(method), uri) { Content = body.Content };
+        if (body.Chunked)
+        {
+            // Set here, so PrepareRequest shows it and the wire carries it (with no Content-Length).
+            message.Headers.TransferEncodingChunked = true;
+        }
+
         var context = CreateContext(options, adapters, defaultAllowRedirects, new RequestParts
         {
             Headers = headers,

@@ -68,8 +68,11 @@ internal static class BodyRules
 
         if (data.Stream is not null)
         {
-            // StreamContent sends the remaining length of a seekable stream, else Transfer-Encoding: chunked (requests' super_len).
-            return new PreparedBody(new StreamContent(data.Stream), null);
+            // requests' prepare_body: Content-Length when super_len finds a length (what is left of a seekable stream),
+            // else Transfer-Encoding: chunked, also for a stream with nothing left (super_len is 0, which is falsy).
+            var stream = data.Stream;
+            var chunked = !stream.CanSeek || stream.Length - stream.Position <= 0;
+            return new PreparedBody(new StreamContent(stream), null) { Chunked = chunked };
         }
 
         return new PreparedBody(data.Content!, null);

@@ -70,7 +70,8 @@ public sealed class PreparedRequest
                 prepared.Headers.Add(header.Key, header.Value.ToString());
             }
 
-            if (!prepared.Headers.ContainsKey("Content-Length") && message.Content.Headers.ContentLength is { } length)
+            if (!prepared.Headers.ContainsKey("Content-Length") && message.Headers.TransferEncodingChunked != true
+                && message.Content.Headers.ContentLength is { } length)
             {
                 prepared.Headers["Content-Length"] = length.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
