@@ -30,7 +30,7 @@ internal static class BodyRules
 
         if (json is not null)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(json, json.GetType(), jsonOptions);
+            var bytes = SerializeJson(json, jsonOptions);
             var content = new ByteArrayContent(bytes);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return new PreparedBody(content, bytes);
@@ -43,6 +43,20 @@ internal static class BodyRules
         }
 
         return PreparedBody.None;
+    }
+
+    // requests' prepare_body dumps with allow_nan=False and turns the ValueError (NaN, a cycle) into InvalidJSONError,
+    // before anything is sent.
+    private static byte[] SerializeJson(object json, JsonSerializerOptions options)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(json, json.GetType(), options);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException)
+        {
+            throw new InvalidJsonException($"The JSON body cannot be serialized: {ex.Message}", ex);
+        }
     }
 
     private static PreparedBody PrepareData(RequestData data)
