@@ -417,13 +417,22 @@ internal static partial class UrlRules
 
         if (!Ascii.IsValid(host))
         {
+            // urllib3's _idna_encode: idna.encode(host.lower()) with IDNA 2008's rules, which reject symbols such as
+            // "☃" that .NET's IDNA 2003 mapping would encode; requests reports its LocationParseError.
+            var lowered = IdnaRules.Lower(host);
+            var message = lowerCase ? $"Failed to parse: {url}" : "URL has an invalid label.";
+            if (!IdnaRules.IsValidHost(lowered))
+            {
+                throw new InvalidUrlException(message);
+            }
+
             try
             {
-                return Idn.GetAscii(host);
+                return Idn.GetAscii(lowered);
             }
             catch (ArgumentException ex)
             {
-                throw new InvalidUrlException("URL has an invalid label.", ex);
+                throw new InvalidUrlException(message, ex);
             }
         }
 
@@ -489,6 +498,12 @@ internal static partial class UrlRules
                 var colon = authority.LastIndexOf(':');
                 host = colon < 0 ? authority : authority[..colon];
                 port = colon < 0 ? null : authority[(colon + 1)..];
+
+                // urllib3's parse_url fails on a second colon: "http://host:80:/" and "http://host::80/".
+                if (host.Contains(':', StringComparison.Ordinal))
+                {
+                    throw new InvalidUrlException($"Failed to parse: {url}");
+                }
             }
 
             if (port is not null)
