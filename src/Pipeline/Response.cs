@@ -264,11 +264,20 @@ public sealed class Response : IDisposable
 
     /// <summary>Returns the body as the server sent it, still gzip/deflate/brotli encoded (requests' <c>raw</c>), for a streamed response.</summary>
     /// <param name="cancellationToken">The token to observe.</param>
-    /// <returns>The raw body stream; disposing it releases the connection.</returns>
-    /// <exception cref="StreamConsumedException">The body was already read or iterated.</exception>
-    /// <remarks>The stream claims the body: <see cref="Content"/> and the iterators are unavailable afterwards.</remarks>
+    /// <returns>The raw body stream; disposing it releases the connection. Empty when the body was already read into <see cref="Content"/>.</returns>
+    /// <exception cref="StreamConsumedException">The body of a streamed response was already iterated.</exception>
+    /// <remarks>
+    /// The stream claims the body: <see cref="Content"/> and the iterators are unavailable afterwards. A buffered body
+    /// (<c>Stream = false</c>, or after <see cref="ReadContentAsync"/>) leaves nothing to read, as requests' <c>raw</c>
+    /// after its content was read, so the stream is empty.
+    /// </remarks>
     public async Task<Stream> GetRawStreamAsync(CancellationToken cancellationToken = default)
     {
+        if (_content is not null)
+        {
+            return Stream.Null;
+        }
+
         var message = TakeStream();
         try
         {

@@ -51,9 +51,10 @@ public sealed class TestTimeout(HttpbinFixture httpbinServer, HttpbinSecureFixtu
         var e = await Assert.ThrowsAnyAsync<ConnectTimeoutException>(() =>
             Requests.GetAsync(tarpit.Url, new() { Timeout = new RequestTimeout(connect: TimeSpan.FromSeconds(0.1), read: null) }));
 
-        // requests' ConnectTimeout is both a ConnectionError and a Timeout; C# has single inheritance, and API.md puts
-        // ConnectTimeoutException under RequestTimeoutException.
+        // Departure (README, Differences from requests: ConnectTimeout): requests' ConnectTimeout is both a
+        // ConnectionError and a Timeout; with single inheritance it is a RequestTimeoutException only.
         Assert.IsAssignableFrom<RequestTimeoutException>(e);
+        Assert.IsNotAssignableFrom<ConnectionException>(e);
     }
 
     [Fact]
