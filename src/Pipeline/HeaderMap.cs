@@ -11,7 +11,7 @@ namespace Pipeline;
 /// value removes the session's header of that name (requests' <c>merge_setting</c>).
 /// Instances are not safe for concurrent writes; a session snapshots its headers per request.
 /// </remarks>
-public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>
+public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>, IEquatable<HeaderMap>
 {
     private readonly List<KeyValuePair<string, string?>> _items;
 
@@ -147,6 +147,49 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>
     public IEnumerator<KeyValuePair<string, string?>> GetEnumerator() => _items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Returns a copy with the same names, spellings, values and order (requests' <c>CaseInsensitiveDict.copy</c>).</summary>
+    /// <returns>The copy; changing either map leaves the other alone.</returns>
+    public HeaderMap Copy() => new(this);
+
+    /// <summary>Compares two maps as requests' <c>CaseInsensitiveDict.__eq__</c>: the same names ignoring case, with the same values, in any order.</summary>
+    /// <param name="other">The other map.</param>
+    /// <returns><see langword="true"/> when both hold the same headers.</returns>
+    public bool Equals(HeaderMap? other)
+    {
+        if (other is null || other.Count != Count)
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in _items)
+        {
+            if (!other.TryGetValue(name, out var otherValue) || !string.Equals(value, otherValue, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Compares with another <see cref="HeaderMap"/> as <see cref="Equals(HeaderMap?)"/>; any other object is not equal.</summary>
+    /// <param name="obj">The object.</param>
+    /// <returns><see langword="true"/> when <paramref name="obj"/> is a map with the same headers.</returns>
+    public override bool Equals(object? obj) => Equals(obj as HeaderMap);
+
+    /// <summary>Returns a hash of the headers that ignores name case and order; it changes when the map changes.</summary>
+    /// <returns>The hash.</returns>
+    public override int GetHashCode()
+    {
+        var hash = 0;
+        foreach (var (name, value) in _items)
+        {
+            hash ^= HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(name), value);
+        }
+
+        return hash;
+    }
 
     /// <summary>Returns the headers as <c>Name: value</c> lines, with credentials redacted.</summary>
     /// <returns>The headers, one per line.</returns>

@@ -161,24 +161,50 @@ public sealed class Response : IDisposable
     /// <typeparam name="T">The type to deserialize.</typeparam>
     /// <param name="options">Serializer options; the session's when <see langword="null"/>.</param>
     /// <returns>The value.</returns>
-    /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="JsonDecodeException">
+    /// The body is not valid JSON for <typeparamref name="T"/> (requests' <c>JSONDecodeError</c>); the System.Text.Json
+    /// <see cref="JsonException"/> is its <see cref="Exception.InnerException"/>.
+    /// </exception>
     /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
+    /// <remarks>
+    /// Without a charset (and not <c>text/*</c> or <c>application/json</c>, which name one), the encoding is guessed from
+    /// the first four bytes as requests' <c>guess_json_utf</c> does: UTF-8, UTF-16 or UTF-32, either byte order, with or
+    /// without a BOM; when no guess fits, the body is decoded as <see cref="Text"/> is.
+    /// </remarks>
     public T? Json<T>(JsonSerializerOptions? options = null)
     {
         var (bytes, text) = JsonSource();
         options ??= _jsonOptions;
-        return text is null ? JsonSerializer.Deserialize<T>(bytes.Span, options) : JsonSerializer.Deserialize<T>(text, options);
+        try
+        {
+            return text is null ? JsonSerializer.Deserialize<T>(bytes.Span, options) : JsonSerializer.Deserialize<T>(text, options);
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonDecodeException(ex.Message, ex, Request, this);
+        }
     }
 
     /// <summary>Parses the JSON body into a <see cref="JsonElement"/>.</summary>
     /// <returns>The root element.</returns>
-    /// <exception cref="JsonException">The body is not valid JSON.</exception>
+    /// <exception cref="JsonDecodeException">
+    /// The body is not valid JSON (requests' <c>JSONDecodeError</c>); the System.Text.Json <see cref="JsonException"/> is
+    /// its <see cref="Exception.InnerException"/>.
+    /// </exception>
     /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
+    /// <remarks>The encoding is found as for <see cref="Json{T}"/>: requests' <c>guess_json_utf</c> when the response names none.</remarks>
     public JsonElement Json()
     {
         var (bytes, text) = JsonSource();
-        using var document = text is null ? JsonDocument.Parse(bytes) : JsonDocument.Parse(text);
-        return document.RootElement.Clone();
+        try
+        {
+            using var document = text is null ? JsonDocument.Parse(bytes) : JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonDecodeException(ex.Message, ex, Request, this);
+        }
     }
 
     /// <summary>Reads the whole body of a streamed response so that <see cref="Content"/> and <see cref="Text"/> work, and releases the connection.</summary>
@@ -238,11 +264,20 @@ public sealed class Response : IDisposable
 
     /// <summary>Returns the body as the server sent it, still gzip/deflate/brotli encoded (requests' <c>raw</c>), for a streamed response.</summary>
     /// <param name="cancellationToken">The token to observe.</param>
-    /// <returns>The raw body stream; disposing it releases the connection.</returns>
-    /// <exception cref="StreamConsumedException">The body was already read or iterated.</exception>
-    /// <remarks>The stream claims the body: <see cref="Content"/> and the iterators are unavailable afterwards.</remarks>
+    /// <returns>The raw body stream; disposing it releases the connection. Empty when the body was already read into <see cref="Content"/>.</returns>
+    /// <exception cref="StreamConsumedException">The body of a streamed response was already iterated.</exception>
+    /// <remarks>
+    /// The stream claims the body: <see cref="Content"/> and the iterators are unavailable afterwards. A buffered body
+    /// (<c>Stream = false</c>, or after <see cref="ReadContentAsync"/>) leaves nothing to read, as requests' <c>raw</c>
+    /// after its content was read, so the stream is empty.
+    /// </remarks>
     public async Task<Stream> GetRawStreamAsync(CancellationToken cancellationToken = default)
     {
+        if (_content is not null)
+        {
+            return Stream.Null;
+        }
+
         var message = TakeStream();
         try
         {
@@ -417,12 +452,14 @@ public sealed class Response : IDisposable
     {
         var content = Content;
         var encoding = Encoding;
-        if (encoding is null && content.Length > 3)
+        if (encoding is null)
         {
-            encoding = EncodingRules.GuessJsonUtf(content);
+            // requests' json(): guess_json_utf on more than three bytes; no guess, or one the bytes do not decode with
+            // (its UnicodeDecodeError), falls back to the text's own detection.
+            var guessed = content.Length > 3 ? EncodingRules.GuessJsonUtf(content) : null;
+            encoding = guessed is not null && EncodingRules.Decodes(content, guessed) ? guessed : EncodingRules.DetectEncoding(content);
         }
 
-        encoding ??= Encoding.UTF8;
         if (encoding.CodePage == Encoding.UTF8.CodePage)
         {
             var skip = EncodingRules.PreambleLength(content, Encoding.UTF8);

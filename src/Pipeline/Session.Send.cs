@@ -47,14 +47,14 @@ public partial class Session
             Cookies = request.Cookies,
             Hooks = request.Hooks,
         };
-        var (message, context) = CreateMessage(request.Method.ToUpperInvariant(), request.Url, options, defaultAllowRedirects: true);
+        var (message, context, url) = CreateMessage(request.Method.ToUpperInvariant(), request.Url, options, defaultAllowRedirects: true);
         using (message)
         {
             HeaderRules.Apply(message, context.Headers!, overwrite: true);
             CookieRules.AddCookieHeader(message, Cookies, context.RequestCookies, TimeProvider.System);
 
             context.Auth?.Apply(message);
-            var prepared = PreparedRequest.FromMessage(message, context.Body);
+            var prepared = PreparedRequest.FromMessage(message, context.Body, url);
             prepared.Content = context.Body is null ? message.Content : null;
             prepared.Auth = context.Auth;
             prepared.Hooks = context.Hooks;
@@ -113,31 +113,49 @@ public partial class Session
         RequestContext context;
         try
         {
-            (message, context) = CreateMessage(method.ToUpperInvariant(), url, options ?? NoOptions, defaultAllowRedirects);
+            (message, context, var prepared) = CreateMessage(method.ToUpperInvariant(), url, options ?? NoOptions, defaultAllowRedirects);
+            EnsureSendable(message, prepared, context.Adapters);
         }
         catch (Exception ex)
         {
-            // A request that cannot be prepared fails its task, as one that fails on the wire does.
+            // A request that cannot be prepared or sent fails its task, as one that fails on the wire does.
             return Task.FromException<Response>(ex);
         }
 
         return SendCoreAsync(message, context, cancellationToken);
     }
 
-    private (HttpRequestMessage Message, RequestContext Context) CreateMessage(string method, string url, RequestOptions options, bool defaultAllowRedirects)
+    /// <summary>
+    /// Builds the request and its context; the URL as prepared is returned too, for a URL of a non-HTTP scheme that is
+    /// no <see cref="Uri"/> (<c>http+unix://%2Fvar%2Frun/</c>): the message then has none, and sending it fails.
+    /// </summary>
+    private (HttpRequestMessage Message, RequestContext Context, string Url) CreateMessage(string method, string url, RequestOptions options, bool defaultAllowRedirects)
     {
         // Everything that can be wrong with the request is checked here, before any byte is sent.
         var prepared = UrlRules.PrepareUrl(ResolveRelative(url));
         var adapters = Adapters.Snapshot;
 
         // requests' prepare_url appends the params here, once (never for a non-HTTP URL such as "mailto:"), so the
-        // request gets one Uri; the ParamsStage only serves requests sent without a session.
+        // request gets one Uri; the ParamsStage only serves requests sent without a session. Which adapter serves the
+        // URL is decided when it is sent, as requests' get_adapter does in send.
         var query = prepared.IsHttp ? EncodedParams(options.Params) : string.Empty;
-        var uri = ToUri(query.Length == 0 ? prepared.Url : UrlRules.AppendQuery(prepared.Url, query), adapters);
+        var preparedUrl = query.Length == 0 ? prepared.Url : UrlRules.AppendQuery(prepared.Url, query);
+        Uri? uri = null;
+        if (!Uri.TryCreate(preparedUrl, UriKind.Absolute, out uri) && IsHttpOrHttps(preparedUrl))
+        {
+            throw new InvalidUrlException($"Invalid URL '{Redaction.RedactUrl(preparedUrl)}': it cannot be parsed as an absolute URI.");
+        }
+
         var headers = MergedHeaders(options.Headers);
         CookieRules.ValidateRequestCookies(options.Cookies);
         var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
         var message = new HttpRequestMessage(HttpMethod.Parse(method), uri) { Content = body.Content };
+        if (body.Chunked)
+        {
+            // Set here, so PrepareRequest shows it and the wire carries it (with no Content-Length).
+            message.Headers.TransferEncodingChunked = true;
+        }
+
         var context = CreateContext(options, adapters, defaultAllowRedirects, new RequestParts
         {
             Headers = headers,
@@ -151,7 +169,7 @@ public partial class Session
             BodyStreamsRewind = body.StreamsRewind,
         });
         message.Options.Set(RequestContext.Key, context);
-        return (message, context);
+        return (message, context, preparedUrl);
     }
 
     /// <summary>The request's context: its own parts, and the transport settings of the options over the session's.</summary>
@@ -270,7 +288,7 @@ public partial class Session
     /// requests' auth precedence: request auth &gt; session auth &gt; netrc &gt; URL credentials; <see cref="Auth.None"/>
     /// turns all of it off, and a hand-set Authorization header wins over netrc (a departure from requests).
     /// </summary>
-    private Auth? ResolveAuth(Auth? requestAuth, PreparedUrl url, Uri uri, HeaderMap headers)
+    private Auth? ResolveAuth(Auth? requestAuth, PreparedUrl url, Uri? uri, HeaderMap headers)
     {
         if (ReferenceEquals(requestAuth, Auth.None))
         {
@@ -283,7 +301,7 @@ public partial class Session
             return null;
         }
 
-        if (auth is null && TrustEnv && !headers.ContainsKey("Authorization") && NetrcRules.GetNetrcAuth(uri) is { } netrc)
+        if (auth is null && uri is not null && TrustEnv && !headers.ContainsKey("Authorization") && NetrcRules.GetNetrcAuth(uri) is { } netrc)
         {
             return netrc;
         }
@@ -325,9 +343,27 @@ public partial class Session
         return Uri.TryCreate(BaseAddress, trimmed, out var combined) ? combined.AbsoluteUri : url;
     }
 
+    /// <summary>
+    /// requests' <c>send</c> looks up the adapter before anything else: an unmounted scheme is
+    /// <see cref="InvalidSchemaException"/>, and a mounted one still needs a URL .NET can send.
+    /// </summary>
+    private static void EnsureSendable(HttpRequestMessage message, string url, AdapterMap.Entry[] adapters)
+    {
+        if (message.RequestUri is not null && AdapterMap.Find(adapters, url) is not null)
+        {
+            return;
+        }
+
+        message.Dispose();
+        ToUri(url, adapters);
+    }
+
+    private static bool IsHttpOrHttps(string url) =>
+        url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The URL to send as a <see cref="Uri"/>: requests' <c>get_adapter</c> first, so an unmounted scheme is <see cref="InvalidSchemaException"/>.</summary>
     private static Uri ToUri(string url, AdapterMap.Entry[] adapters)
     {
-        // requests checks the adapter before anything is sent; so do we, so a bad scheme never reaches the wire.
         if (AdapterMap.Find(adapters, url) is null)
         {
             throw new InvalidSchemaException($"No connection adapters were found for '{Redaction.RedactUrl(url)}'");

@@ -78,7 +78,11 @@ public partial class Session : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Gets the default headers, case-insensitive and ordered.</summary>
-    /// <value>The default value is <c>User-Agent: pipeline/&lt;version&gt;</c>, <c>Accept-Encoding: gzip, deflate, br</c>, <c>Accept: */*</c>.</value>
+    /// <value>
+    /// The default value is <c>User-Agent: pipeline/&lt;version&gt;</c>, <c>Accept-Encoding: gzip, deflate, br</c>,
+    /// <c>Accept: */*</c>, <c>Connection: keep-alive</c> (requests' <c>default_headers</c>; Connection is never sent over
+    /// HTTP/2, where it is forbidden).
+    /// </value>
     public HeaderMap Headers { get; private set; } = null!;
 
     /// <summary>Gets or sets the cookie jar shared by the session's requests.</summary>
@@ -181,6 +185,7 @@ public partial class Session : IDisposable, IAsyncDisposable
         ["User-Agent"] = DefaultUserAgent,
         ["Accept-Encoding"] = "gzip, deflate, br",
         ["Accept"] = "*/*",
+        ["Connection"] = "keep-alive",
     };
 
     /// <summary>Returns the adapter for a URL: the mounted prefix that matches first, ignoring case.</summary>

@@ -17,7 +17,7 @@ public sealed class SessionSettings
     public Uri? BaseAddress { get; set; }
 
     /// <summary>Gets the default headers.</summary>
-    /// <value>The default value is requests' defaults with Pipeline's User-Agent: <c>User-Agent</c>, <c>Accept-Encoding: gzip, deflate, br</c>, <c>Accept: */*</c>.</value>
+    /// <value>The default value is requests' defaults with Pipeline's User-Agent: <c>User-Agent</c>, <c>Accept-Encoding: gzip, deflate, br</c>, <c>Accept: */*</c>, <c>Connection: keep-alive</c>.</value>
     public HeaderMap Headers { get; } = Session.DefaultHeaders();
 
     /// <summary>Gets or sets the default query parameters.</summary>

@@ -31,8 +31,19 @@ internal static class Redaction
         return builder.ToString();
     }
 
-    /// <summary>Replaces the user information of a URL with <c>***</c>.</summary>
-    public static string RedactUrl(string url)
+    /// <summary>
+    /// Replaces the user information of a URL with <c>***</c>. Only a URL with an authority (<c>scheme://</c>) has any:
+    /// <c>mailto:user@host</c> is left as it is.
+    /// </summary>
+    public static string RedactUrl(string url) => url.Contains("://", StringComparison.Ordinal) ? RedactAuthority(url) : url;
+
+    /// <summary>
+    /// Replaces the user information of a proxy URL with <c>***</c>; a proxy URL without a scheme
+    /// (<c>user:pass@proxy:3128</c>) is all authority, as requests' <c>prepend_scheme_if_needed</c> reads it.
+    /// </summary>
+    public static string RedactProxyUrl(string url) => RedactAuthority(url);
+
+    private static string RedactAuthority(string url)
     {
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         var authorityStart = schemeEnd < 0 ? 0 : schemeEnd + 3;

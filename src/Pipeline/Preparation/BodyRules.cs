@@ -30,7 +30,7 @@ internal static class BodyRules
 
         if (json is not null)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(json, json.GetType(), jsonOptions);
+            var bytes = SerializeJson(json, jsonOptions);
             var content = new ByteArrayContent(bytes);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return new PreparedBody(content, bytes);
@@ -43,6 +43,20 @@ internal static class BodyRules
         }
 
         return PreparedBody.None;
+    }
+
+    // requests' prepare_body dumps with allow_nan=False and turns the ValueError (NaN, a cycle) into InvalidJSONError,
+    // before anything is sent.
+    private static byte[] SerializeJson(object json, JsonSerializerOptions options)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(json, json.GetType(), options);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException)
+        {
+            throw new InvalidJsonException($"The JSON body cannot be serialized: {ex.Message}", ex);
+        }
     }
 
     private static PreparedBody PrepareData(RequestData data)
@@ -68,8 +82,11 @@ internal static class BodyRules
 
         if (data.Stream is not null)
         {
-            // StreamContent sends the remaining length of a seekable stream, else Transfer-Encoding: chunked (requests' super_len).
-            return new PreparedBody(new StreamContent(data.Stream), null);
+            // requests' prepare_body: Content-Length when super_len finds a length (what is left of a seekable stream),
+            // else Transfer-Encoding: chunked, also for a stream with nothing left (super_len is 0, which is falsy).
+            var stream = data.Stream;
+            var chunked = !stream.CanSeek || stream.Length - stream.Position <= 0;
+            return new PreparedBody(new StreamContent(stream), null) { Chunked = chunked };
         }
 
         return new PreparedBody(data.Content!, null);

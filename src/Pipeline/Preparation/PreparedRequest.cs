@@ -55,9 +55,9 @@ public sealed class PreparedRequest
     /// <returns>The description.</returns>
     public override string ToString() => $"<PreparedRequest [{Method}]>";
 
-    internal static PreparedRequest FromMessage(HttpRequestMessage message, byte[]? body)
+    internal static PreparedRequest FromMessage(HttpRequestMessage message, byte[]? body, string? url = null)
     {
-        var prepared = new PreparedRequest(message.Method.Method, message.RequestUri?.OriginalString ?? string.Empty) { Body = body };
+        var prepared = new PreparedRequest(message.Method.Method, url ?? message.RequestUri?.OriginalString ?? string.Empty) { Body = body };
         foreach (var header in message.Headers.NonValidated)
         {
             prepared.Headers.Add(header.Key, header.Value.ToString());
@@ -70,7 +70,8 @@ public sealed class PreparedRequest
                 prepared.Headers.Add(header.Key, header.Value.ToString());
             }
 
-            if (!prepared.Headers.ContainsKey("Content-Length") && message.Content.Headers.ContentLength is { } length)
+            if (!prepared.Headers.ContainsKey("Content-Length") && message.Headers.TransferEncodingChunked != true
+                && message.Content.Headers.ContentLength is { } length)
             {
                 prepared.Headers["Content-Length"] = length.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }

@@ -60,7 +60,7 @@ internal static partial class UrlRules
             throw new InvalidUrlException($"Invalid URL '{url}': No host supplied");
         }
 
-        var host = NormalizeHost(parts.Host, url);
+        var host = NormalizeHost(parts.Host, url, lowerCase: parts.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase) || parts.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase));
         // User information becomes Basic auth (requests' prepare_auth); it is not kept in the URL, so it never
         // reaches logs, Response.Url or a redirect target.
         var netloc = new StringBuilder(host);
@@ -407,22 +407,32 @@ internal static partial class UrlRules
 
     private static bool IsUnreserved(char c) => c < 0x80 && IsAlwaysSafe(c);
 
-    private static string NormalizeHost(string host, string url)
+    // urllib3's _normalize_host lower-cases only http and https hosts: "http+unix://%2Fvar%2Frun/" keeps its escapes.
+    private static string NormalizeHost(string host, string url, bool lowerCase)
     {
         if (host.StartsWith('['))
         {
-            return host.ToLowerInvariant();
+            return lowerCase ? host.ToLowerInvariant() : host;
         }
 
         if (!Ascii.IsValid(host))
         {
+            // urllib3's _idna_encode: idna.encode(host.lower()) with IDNA 2008's rules, which reject symbols such as
+            // "☃" that .NET's IDNA 2003 mapping would encode; requests reports its LocationParseError.
+            var lowered = IdnaRules.Lower(host);
+            var message = lowerCase ? $"Failed to parse: {url}" : "URL has an invalid label.";
+            if (!IdnaRules.IsValidHost(lowered))
+            {
+                throw new InvalidUrlException(message);
+            }
+
             try
             {
-                return Idn.GetAscii(host);
+                return Idn.GetAscii(lowered);
             }
             catch (ArgumentException ex)
             {
-                throw new InvalidUrlException("URL has an invalid label.", ex);
+                throw new InvalidUrlException(message, ex);
             }
         }
 
@@ -436,7 +446,7 @@ internal static partial class UrlRules
             throw new InvalidUrlException($"Invalid URL '{url}': invalid character in host.");
         }
 
-        return host.ToLowerInvariant();
+        return lowerCase ? host.ToLowerInvariant() : host;
     }
 
     private static UrlParts Parse(string url)
@@ -488,6 +498,12 @@ internal static partial class UrlRules
                 var colon = authority.LastIndexOf(':');
                 host = colon < 0 ? authority : authority[..colon];
                 port = colon < 0 ? null : authority[(colon + 1)..];
+
+                // urllib3's parse_url fails on a second colon: "http://host:80:/" and "http://host::80/".
+                if (host.Contains(':', StringComparison.Ordinal))
+                {
+                    throw new InvalidUrlException($"Failed to parse: {url}");
+                }
             }
 
             if (port is not null)

@@ -94,5 +94,5 @@ public sealed class ProxyMap : IEnumerable<KeyValuePair<string, string?>>
     /// <summary>Returns the entries with any credentials in proxy URLs redacted.</summary>
     /// <returns>The entries as <c>key=url</c> pairs.</returns>
     public override string ToString() =>
-        string.Join(", ", this.Select(p => p.Key + "=" + (p.Value is null ? "null" : Redaction.RedactUrl(p.Value))));
+        string.Join(", ", this.Select(p => p.Key + "=" + (p.Value is null ? "null" : Redaction.RedactProxyUrl(p.Value))));
 }

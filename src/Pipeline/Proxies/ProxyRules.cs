@@ -65,18 +65,22 @@ internal static class ProxyRules
         var text = proxyUrl.Trim();
         if (!text.Contains("://", StringComparison.Ordinal))
         {
-            text = "http://" + text;
+            // "proxy:3128" and "user:pass@proxy:3128" get http://; "http:/proxy:3128" is a scheme with a broken
+            // authority, which urllib3's parse_url reads as no host at all.
+            text = text.Contains(":/", StringComparison.Ordinal) ? string.Empty : "http://" + text;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        // requests' InvalidProxyURL: the host is checked on the text itself, before .NET's lenient parser (which reads
+        // "http:///proxy:3128" as host "proxy") and before any DNS lookup.
+        if (!HasHost(text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new InvalidProxyUrlException($"Please check proxy URL '{Redaction.RedactUrl(proxyUrl)}'. It is malformed and could be missing the host.");
+            throw new InvalidProxyUrlException($"Please check proxy URL '{Redaction.RedactProxyUrl(proxyUrl)}'. It is malformed and could be missing the host.");
         }
 
         if (uri.Scheme is not ("http" or "socks4" or "socks4a" or "socks5"))
         {
             throw new InvalidProxyUrlException(
-                $"Unsupported proxy scheme '{uri.Scheme}' in '{Redaction.RedactUrl(proxyUrl)}': use http://, socks4://, socks4a:// or socks5://.");
+                $"Unsupported proxy scheme '{uri.Scheme}' in '{Redaction.RedactProxyUrl(proxyUrl)}': use http://, socks4://, socks4a:// or socks5://.");
         }
 
         System.Net.NetworkCredential? credentials = null;
@@ -96,12 +100,29 @@ internal static class ProxyRules
             catch (ArgumentException ex)
             {
                 throw new InvalidProxyUrlException(
-                    $"The credentials in proxy URL '{Redaction.RedactUrl(proxyUrl)}' have characters ISO-8859-1 cannot encode, as Basic proxy credentials must be.", ex);
+                    $"The credentials in proxy URL '{Redaction.RedactProxyUrl(proxyUrl)}' have characters ISO-8859-1 cannot encode, as Basic proxy credentials must be.", ex);
             }
         }
 
         var bare = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty, Path = string.Empty, Query = string.Empty, Fragment = string.Empty }.Uri;
         return new ProxySelection(bare, credentials) { Auth = auth };
+    }
+
+    // Whether the authority of "scheme://authority" names a host: urllib3's parse_url finds none in "http://:3128".
+    private static bool HasHost(string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return false;
+        }
+
+        var authority = url.AsSpan(start + 3);
+        var end = authority.IndexOfAny("/?#");
+        authority = end < 0 ? authority : authority[..end];
+        var at = authority.LastIndexOf('@');
+        var hostAndPort = at < 0 ? authority : authority[(at + 1)..];
+        return hostAndPort.Length > 0 && hostAndPort[0] != ':';
     }
 
     /// <summary>The proxy for one hop, or null to go direct.</summary>

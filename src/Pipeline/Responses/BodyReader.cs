@@ -107,6 +107,13 @@ internal static class BodyReader
         };
     }
 
+    // requests' words for a chunked body cut short (urllib3's "Response ended prematurely"), else a short fixed length.
     private static ChunkedEncodingException Truncated(Response response, Exception inner) =>
-        new("Connection broken: the response body ended before its declared length.", inner, response.Request, response);
+        new(
+            response.Headers.ContainsKey("Transfer-Encoding")
+                ? "Connection broken: Response ended prematurely"
+                : "Connection broken: the response body ended before its declared length.",
+            inner,
+            response.Request,
+            response);
 }

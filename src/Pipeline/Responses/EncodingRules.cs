@@ -60,13 +60,21 @@ internal static class EncodingRules
         }
     }
 
-    /// <summary>requests' <c>guess_json_utf</c>: a BOM, else the pattern of zero bytes in the first four.</summary>
-    public static Encoding GuessJsonUtf(ReadOnlySpan<byte> content)
+    /// <summary>
+    /// requests' <c>guess_json_utf</c>: a BOM (UTF-32 before UTF-8 before UTF-16, as requests tests them), else the
+    /// pattern of zero bytes in the first four (JSON starts with two ASCII characters); null where requests returns None.
+    /// </summary>
+    public static Encoding? GuessJsonUtf(ReadOnlySpan<byte> content)
     {
         var bom = FromBom(content);
-        if (bom is not null || content.Length < 4)
+        if (bom is not null)
         {
-            return bom ?? Encoding.UTF8;
+            return bom;
+        }
+
+        if (content.Length < 4)
+        {
+            return null;
         }
 
         var nulls = 0;
@@ -82,8 +90,29 @@ internal static class EncodingRules
             2 when content[1] == 0 && content[3] == 0 => Encoding.Unicode,
             3 when content[0] == 0 && content[1] == 0 && content[2] == 0 => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
             3 when content[1] == 0 && content[2] == 0 && content[3] == 0 => Encoding.UTF32,
-            _ => Encoding.UTF8,
+            _ => null,
         };
+    }
+
+    /// <summary>Whether <paramref name="content"/> decodes with <paramref name="encoding"/> without an invalid sequence (Python's strict codecs).</summary>
+    public static bool Decodes(ReadOnlySpan<byte> content, Encoding encoding)
+    {
+        if (encoding.CodePage == Encoding.UTF8.CodePage)
+        {
+            return System.Text.Unicode.Utf8.IsValid(content);
+        }
+
+        try
+        {
+            var strict = (Encoding)encoding.Clone();
+            strict.DecoderFallback = DecoderFallback.ExceptionFallback;
+            strict.GetCharCount(content);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Looks a charset up by name, code pages and Python's codec spellings included; null when unknown.</summary>

@@ -67,6 +67,7 @@ public partial class HttpAdapter : HttpMessageHandler
     /// <exception cref="SslException">The TLS handshake failed, or a CA bundle or client certificate cannot be used.</exception>
     /// <exception cref="ConnectTimeoutException">Connecting took longer than the connect timeout.</exception>
     /// <exception cref="ReadTimeoutException">The response head took longer than the read timeout.</exception>
+    /// <exception cref="InvalidHeaderException">The response's Content-Length values disagree or are not numbers (urllib3's InvalidHeader).</exception>
     /// <exception cref="ObjectDisposedException">The adapter was disposed.</exception>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -99,6 +100,7 @@ public partial class HttpAdapter : HttpMessageHandler
             throw TransportErrors.Map(ex, request, proxy);
         }
 
+        ResponseFraming.Check(response);
         if (DecodingContent.Decodable(response.Content) is { } encodings)
         {
             response.Content = new DecodingContent(response.Content, encodings);

@@ -42,16 +42,18 @@ internal static class TlsRules
             throw new SslException($"Could not find a suitable TLS CA certificate bundle, invalid path: {bundle}");
         }
 
-        if (cert is not null)
+        // requests' cert_verify checks each path with os.path.exists, so a directory passes here and fails when loaded.
+        if (cert is not null && !Exists(cert.CertificatePath))
         {
-            foreach (var path in new[] { cert.CertificatePath, cert.KeyPath })
-            {
-                if (path is not null && !File.Exists(path))
-                {
-                    throw new SslException($"Could not find the TLS certificate file, invalid path: {path}");
-                }
-            }
+            throw new SslException($"Could not find the TLS certificate file, invalid path: {cert.CertificatePath}");
         }
+
+        if (cert?.KeyPath is { } key && !Exists(key))
+        {
+            throw new SslException($"Could not find the TLS key file, invalid path: {key}");
+        }
+
+        static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
     }
 
     /// <summary>Builds the client TLS options of one connection pool.</summary>

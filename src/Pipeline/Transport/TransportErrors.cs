@@ -25,7 +25,7 @@ internal static class TransportErrors
 
         if (proxy is not null && ex.HttpRequestError is HttpRequestError.ProxyTunnelError or HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
-            return new ProxyException($"Unable to connect to proxy {Redaction.RedactUrl(proxy.Url.OriginalString)}: {reason}", ex);
+            return new ProxyException($"Unable to connect to proxy {Redaction.RedactProxyUrl(proxy.Url.OriginalString)}: {reason}", ex);
         }
 
         return ex.HttpRequestError switch

@@ -46,10 +46,20 @@ public sealed class RedactionTests
     [InlineData("http://u:p@ss@h:8080/x?q#f", "http://***@h:8080/x?q#f")]
     [InlineData("http://u:p@h?q=a@b", "http://***@h?q=a@b")]
     [InlineData("socks5://u:p@proxy:1080", "socks5://***@proxy:1080")]
-    [InlineData("u:p@proxy:3128", "***@proxy:3128")]
     public void RedactUrl_UserInfo_IsReplacedWithMask(string url, string expected)
     {
         var redacted = Redaction.RedactUrl(url);
+
+        Assert.Equal(expected, redacted);
+    }
+
+    [Theory]
+    [InlineData("u:p@proxy:3128", "***@proxy:3128")]
+    [InlineData("http://u:p@proxy:3128", "http://***@proxy:3128")]
+    [InlineData("proxy:3128", "proxy:3128")]
+    public void RedactProxyUrl_SchemeLessUserInfo_IsReplacedWithMask(string url, string expected)
+    {
+        var redacted = Redaction.RedactProxyUrl(url);
 
         Assert.Equal(expected, redacted);
     }
@@ -62,6 +72,8 @@ public sealed class RedactionTests
     [InlineData("http://")]
     [InlineData("")]
     [InlineData("/relative/path")]
+    [InlineData("mailto:user@example.org")]
+    [InlineData("xmpp:user@example.org/resource")]
     public void RedactUrl_NoUserInfo_IsUnchanged(string url)
     {
         var redacted = Redaction.RedactUrl(url);

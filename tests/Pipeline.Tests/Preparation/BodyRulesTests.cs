@@ -300,4 +300,44 @@ public sealed class BodyRulesTests
     {
         public override bool CanSeek => false;
     }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void Prepare_JsonNotSerializable_IsInvalidJsonException_AsTestPostJsonNan(double value)
+    {
+        var error = Assert.Throws<InvalidJsonException>(
+            () => BodyRules.Prepare("POST", null, new Dictionary<string, double> { ["foo"] = value }, null, JsonOptions));
+
+        Assert.IsAssignableFrom<RequestException>(error);
+        Assert.NotNull(error.InnerException);
+    }
+
+    [Fact]
+    public void Prepare_JsonCycle_IsInvalidJsonException_AsRequestsCircularReference()
+    {
+        var cycle = new Node();
+        cycle.Next = cycle;
+
+        var error = Assert.Throws<InvalidJsonException>(() => BodyRules.Prepare("POST", null, cycle, null, JsonOptions));
+
+        Assert.IsType<JsonException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task Post_JsonNaN_IsInvalidJsonException_BeforeAnythingIsSent()
+    {
+        await using var raw = new Infrastructure.RawHttpServer();
+        using var session = new Session();
+
+        await Assert.ThrowsAsync<InvalidJsonException>(() => session.PostAsync(raw.BaseUrl + "/post", new() { Json = new { foo = double.NaN } }));
+
+        Assert.Empty(raw.Requests);
+    }
+
+    private sealed class Node
+    {
+        public Node? Next { get; set; }
+    }
 }

@@ -156,4 +156,31 @@ public sealed class HeaderMapTests
 
         Assert.Equal(["Z", "A", "M"], headers.Select(p => p.Key));
     }
+
+    [Fact]
+    public void Equals_SameHeadersAnyCaseAnyOrder_AsCaseInsensitiveDictEq()
+    {
+        var first = new HeaderMap { ["SPAM"] = "blueval", ["Eggs"] = "redval" };
+        var second = new HeaderMap { ["eggs"] = "redval", ["spam"] = "blueval" };
+
+        Assert.True(first.Equals(second));
+        Assert.True(first.Equals((object)second));
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+        second["eggs"] = "other";
+        Assert.False(first.Equals(second));
+        Assert.False(first.Equals(null));
+        Assert.False(first.Equals("SPAM: blueval"));
+    }
+
+    [Fact]
+    public void Copy_IsIndependent_AsCaseInsensitiveDictCopy()
+    {
+        var original = new HeaderMap { ["Accept"] = "application/json", ["user-Agent"] = "requests" };
+
+        var copy = original.Copy();
+        original["changed"] = "True";
+
+        Assert.Equal(["Accept", "user-Agent"], copy.Keys);
+        Assert.False(copy.Equals(original));
+    }
 }

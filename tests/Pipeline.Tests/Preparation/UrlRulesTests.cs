@@ -184,6 +184,81 @@ public sealed class UrlRulesTests
         Assert.Equal("URL has an invalid label.", exception.Message);
     }
 
+    // Each row checked against requests 2.34 with idna 3.13 (urllib3's parse_url applies IDNA 2008 to the host).
+    [Theory]
+    [InlineData("http://☃.net/")]
+    [InlineData("http://♥.com/")]
+    [InlineData("http://😀.com/")]
+    [InlineData("http://ａｂｃ.com/")]
+    [InlineData("http://a\u0301.com/")]
+    [InlineData("http://\u0301a.com/")]
+    [InlineData("http://Ⅻ.com/")]
+    [InlineData("http://ﬀ.com/")]
+    [InlineData("http://Ꭰ.com/")]
+    [InlineData("http://ᾀ.gr/")]
+    [InlineData("http://a·l.com/")]
+    [InlineData("http://x\u0660\u06F0.com/")]
+    [InlineData("http://\u200D.com/")]
+    [InlineData("http://a\u200Db.com/")]
+    [InlineData("http://ab\u200C.com/")]
+    [InlineData("http://-日本.jp/")]
+    [InlineData("http://日本-.jp/")]
+    [InlineData("http://ab--日本.jp/")]
+    [InlineData("http://日本。jp/")]
+    public void PrepareUrl_HostNotIdna2008_ThrowsInvalidUrl_AsIdnaPackage(string url)
+    {
+        var exception = Assert.Throws<InvalidUrlException>(() => UrlRules.PrepareUrl(url));
+
+        Assert.Equal($"Failed to parse: {url}", exception.Message);
+    }
+
+    [Theory]
+    [InlineData("http://straße.de/", "http://xn--strae-oqa.de/")]
+    [InlineData("http://ÉXAMPLE.com/", "http://xn--xample-9ua.com/")]
+    [InlineData("http://café.com/", "http://xn--caf-dma.com/")]
+    [InlineData("http://İstanbul.tr/", "http://xn--istanbul-o0e.tr/")]
+    [InlineData("http://ابج.com/", "http://xn--mgbcm.com/")]
+    [InlineData("http://l·l.com/", "http://xn--ll-0ea.com/")]
+    [InlineData("http://ß.de/", "http://xn--zca.de/")]
+    [InlineData("http://ς.gr/", "http://xn--3xa.gr/")]
+    [InlineData("http://क्\u200Dष.in/", "http://xn--11b2ezcw70k.in/")]
+    [InlineData("http://می\u200Cخواهم.ir/", "http://xn--mgbn2ecje63gr19l.ir/")]
+    [InlineData("http://ア・イ.jp/", "http://xn--ccke4x.jp/")]
+    [InlineData("http://\u0375α.gr/", "http://xn--wva4j.gr/")]
+    [InlineData("http://א\u05F3.il/", "http://xn--4db4e.il/")]
+    [InlineData("http://xn--n3h.日本/", "http://xn--n3h.xn--wgv71a/")]
+    [InlineData("http://a_b.日本.jp/", "http://a_b.xn--wgv71a.jp/")]
+    [InlineData("http://ab.ДОМ.рф/", "http://ab.xn--d1aqf.xn--p1ai/")]
+    public void PrepareUrl_Idna2008Host_IsPunycoded_AsIdnaPackage(string url, string expected)
+    {
+        var prepared = UrlRules.PrepareUrl(url);
+
+        Assert.Equal(expected, prepared.Url);
+    }
+
+    [Theory]
+    [InlineData("http://host:80:/path")]
+    [InlineData("http://host::80/")]
+    [InlineData("http://user:pass@host:80:/")]
+    public void PrepareUrl_SecondColonInAuthority_ThrowsFailedToParse_AsUrllib3(string url)
+    {
+        var exception = Assert.Throws<InvalidUrlException>(() => UrlRules.PrepareUrl(url));
+
+        Assert.Equal($"Failed to parse: {url}", exception.Message);
+    }
+
+    [Fact]
+    public void Classify_MatchesRfc5892ForSampleCodePoints()
+    {
+        Assert.Equal(IdnaRules.Class.Disallowed, IdnaRules.Classify(0x2603));
+        Assert.Equal(IdnaRules.Class.Pvalid, IdnaRules.Classify(0x00DF));
+        Assert.Equal(IdnaRules.Class.ContextJ, IdnaRules.Classify(0x200D));
+        Assert.Equal(IdnaRules.Class.ContextO, IdnaRules.Classify(0x00B7));
+        Assert.Equal(IdnaRules.Class.Pvalid, IdnaRules.Classify(0x13A0));
+        Assert.Equal(IdnaRules.Class.Disallowed, IdnaRules.Classify(0xAB70));
+        Assert.Equal(IdnaRules.Class.Disallowed, IdnaRules.Classify(0x1100));
+    }
+
     [Theory]
     [InlineData("http://h:99999/")]
     [InlineData("http://h:65536/")]

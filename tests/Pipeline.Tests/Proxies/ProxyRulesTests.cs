@@ -226,6 +226,32 @@ public sealed class ProxyRulesTests
         Assert.Equal(expected, string.Join(",", request.Headers.GetValues("Proxy-Authorization")));
     }
 
+    [Theory]
+    [InlineData("http:/badproxyurl:3128")]
+    [InlineData("http://:3128")]
+    [InlineData("http://user:pass@:3128")]
+    [InlineData("https://")]
+    [InlineData("http:///example.com:8080")]
+    [InlineData("socks5://:1080")]
+    public void ParseProxyUrl_NoHost_IsInvalidProxyUrl_AsTestProxyErrorOnBadUrl(string proxyUrl)
+    {
+        var error = Assert.Throws<InvalidProxyUrlException>(() => ProxyRules.ParseProxyUrl(proxyUrl));
+
+        Assert.Contains("could be missing the host", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pass", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("proxy.test:3128", "http://proxy.test:3128/")]
+    [InlineData("u:p@proxy.test:3128", "http://proxy.test:3128/")]
+    [InlineData("http://proxy.test:3128/", "http://proxy.test:3128/")]
+    public void ParseProxyUrl_WithHost_IsAccepted(string proxyUrl, string expected)
+    {
+        var selection = ProxyRules.ParseProxyUrl(proxyUrl);
+
+        Assert.Equal(expected, selection.Url.AbsoluteUri);
+    }
+
     [Fact]
     public void ParseProxyUrl_CredentialsOutsideLatin1_IsInvalidProxyUrl_WithoutThePassword()
     {

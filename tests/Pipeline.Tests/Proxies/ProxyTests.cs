@@ -253,6 +253,9 @@ public sealed class ProxyTests : IClassFixture<TinyproxyFixture>, IClassFixture<
     [Theory]
     [InlineData("http://:8080")]
     [InlineData("http://")]
+    [InlineData("http:/badproxyurl:3128")]
+    [InlineData("http:///example.com:8080")]
+    [InlineData("https://:3128")]
     public async Task ProxyUrlWithoutHost_IsInvalidProxyUrl_BeforeSending(string proxyUrl)
     {
         using var session = new Session();

@@ -111,7 +111,7 @@ public sealed class EncodingRulesTests
     {
         var encoding = EncodingRules.GuessJsonUtf(content);
 
-        Assert.Equal(codePage, encoding.CodePage);
+        Assert.Equal(codePage, encoding!.CodePage);
     }
 
     [Theory]
@@ -120,12 +120,12 @@ public sealed class EncodingRulesTests
     [InlineData(new byte[] { (byte)'{', 0, 0, (byte)'"' })]
     [InlineData(new byte[] { 0, (byte)'{', (byte)'"', (byte)'a' })]
     [InlineData(new byte[] { (byte)'{', (byte)'}' })]
-    public void GuessJsonUtf_NoRecognisedPattern_FallsBackToUtf8(byte[] content)
+    public void GuessJsonUtf_NoRecognisedPattern_IsNull_AsRequestsNone(byte[] content)
     {
-        // requests returns None here and decodes the text instead; Pipeline's fallback for JSON is UTF-8.
+        // requests returns None here, and json() decodes the text instead.
         var encoding = EncodingRules.GuessJsonUtf(content);
 
-        Assert.Equal(65001, encoding.CodePage);
+        Assert.Null(encoding);
     }
 
     [Theory]
@@ -137,7 +137,7 @@ public sealed class EncodingRulesTests
     {
         var encoding = EncodingRules.GuessJsonUtf(content);
 
-        Assert.StartsWith("{", encoding.GetString(content), StringComparison.Ordinal);
+        Assert.StartsWith("{", encoding!.GetString(content), StringComparison.Ordinal);
     }
 
     [Theory]

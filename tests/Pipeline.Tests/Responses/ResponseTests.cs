@@ -60,11 +60,28 @@ public sealed class ResponseTests(LoopbackServerFixture server) : IDisposable
     }
 
     [Fact]
-    public async Task Json_NotJson_ThrowsJsonException()
+    public async Task Json_NotJson_IsJsonDecodeException_AsTestJsonDecodeCompatibility()
     {
         var response = await _session.GetAsync(server.Url("/text?type=text/plain"));
 
-        Assert.ThrowsAny<System.Text.Json.JsonException>(() => response.Json());
+        var error = Assert.Throws<JsonDecodeException>(() => response.Json());
+        var typed = Assert.Throws<JsonDecodeException>(() => response.Json<JsonSample>());
+
+        // requests' JSONDecodeError is an InvalidJSONError, so a RequestException; System.Text.Json's failure is inside.
+        Assert.IsAssignableFrom<InvalidJsonException>(error);
+        Assert.IsAssignableFrom<RequestException>(error);
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(error.InnerException);
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(typed.InnerException);
+        Assert.Same(response, error.Response);
+        Assert.Equal(response.Url, error.Request!.Url);
+    }
+
+    [Fact]
+    public async Task Json_EmptyBody_IsJsonDecodeException()
+    {
+        var response = await _session.GetAsync(server.Url("/status/204"));
+
+        Assert.Throws<JsonDecodeException>(() => response.Json());
     }
 
     [Fact]

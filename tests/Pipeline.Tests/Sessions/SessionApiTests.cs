@@ -14,7 +14,7 @@ public sealed class SessionApiTests(LoopbackServerFixture server)
     {
         using var session = new Session();
 
-        Assert.Equal(["User-Agent", "Accept-Encoding", "Accept"], session.Headers.Keys);
+        Assert.Equal(["User-Agent", "Accept-Encoding", "Accept", "Connection"], session.Headers.Keys);
         Assert.Equal(["https://", "http://"], session.Adapters.Keys);
         Assert.Equal(30, session.MaxRedirects);
         Assert.True(session.TrustEnv);

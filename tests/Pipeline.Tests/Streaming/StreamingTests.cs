@@ -141,6 +141,24 @@ public sealed class StreamingTests(LoopbackServerFixture server)
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task RawStream_OfABufferedBody_IsEmpty_AsTestDigestStream(string kind)
+    {
+        // requests' r.raw.read() is b"" once the content was read (stream=False, or after r.content).
+        using var handle = TestSessions.Create(kind);
+        using var buffered = await handle.Session.GetAsync(server.Url("/gzip"));
+        using var streamed = await handle.Session.GetAsync(server.Url("/gzip"), new() { Stream = true });
+        await streamed.ReadContentAsync();
+
+        await using var first = await buffered.GetRawStreamAsync();
+        await using var second = await streamed.GetRawStreamAsync();
+
+        Assert.Equal(0, await first.ReadAsync(new byte[16]));
+        Assert.Equal(0, await second.ReadAsync(new byte[16]));
+        Assert.NotEmpty(buffered.Content);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task ReadContent_AfterPartialIteration_IsStreamConsumed(string kind)
     {
         using var handle = TestSessions.Create(kind);

@@ -141,6 +141,39 @@ public sealed class TlsTests(Certificates pki) : IClassFixture<Certificates>, IA
     }
 
     [Theory]
+    [InlineData("missing-cert", null, "Could not find the TLS certificate file, invalid path: {missing}")]
+    [InlineData(".", "missing-key", "Could not find the TLS key file, invalid path: {missing}")]
+    [InlineData("missing-cert", ".", "Could not find the TLS certificate file, invalid path: {missing}")]
+    [InlineData("client", "missing-key", "Could not find the TLS key file, invalid path: {missing}")]
+    public async Task Cert_MissingPath_IsSslExceptionNamingIt_AsTestInvalidSslCertificateFiles(string certificate, string? key, string expected)
+    {
+        // requests' cert_verify: each path is checked with os.path.exists (a directory passes), the certificate first.
+        using var session = new Session();
+        var missing = Path.Combine(_pki.Directory, "missing.pem");
+        string Resolve(string name) => name switch
+        {
+            "missing-cert" or "missing-key" => missing,
+            "client" => _pki.ClientCertPath,
+            _ => name,
+        };
+        ClientCert cert = key is null ? Resolve(certificate) : (Resolve(certificate), Resolve(key));
+
+        var error = await Assert.ThrowsAsync<SslException>(() => session.GetAsync(_trusted.Url("/get"), new() { Verify = false, Cert = cert }));
+
+        Assert.Equal(expected.Replace("{missing}", missing, StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public async Task Cert_DirectoryPath_PassesTheExistenceCheck_AndFailsToLoad()
+    {
+        using var session = new Session();
+
+        var error = await Assert.ThrowsAsync<SslException>(() => session.GetAsync(_trusted.Url("/get"), new() { Verify = false, Cert = (".", ".") }));
+
+        Assert.StartsWith("Could not load the TLS client certificate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(Kinds))]
     public async Task Cert_CombinedPemPairOrPkcs12_AuthenticatesTheClient(string kind)
     {
