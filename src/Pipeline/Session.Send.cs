@@ -171,6 +171,7 @@ public partial class Session
         Retry = Retry,
         AllowRedirects = options.AllowRedirects ?? defaultAllowRedirects,
         MaxRedirects = options.MaxRedirects ?? MaxRedirects,
+        MaxResponseContentLength = options.MaxResponseContentLength ?? MaxResponseContentLength,
         TrustEnv = TrustEnv,
         Adapters = adapters,
         JsonOptions = JsonSerializerOptions,

@@ -65,6 +65,13 @@ internal static class SessionSettingsBinder
                 : throw Invalid(configuration, "MaxRedirects", maxRedirects, "a non-negative integer");
         }
 
+        if (configuration["MaxResponseContentLength"] is { Length: > 0 } maxLength)
+        {
+            settings.MaxResponseContentLength = long.TryParse(maxLength, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+                ? bytes
+                : throw Invalid(configuration, "MaxResponseContentLength", maxLength, "a non-negative number of bytes");
+        }
+
         settings.TrustEnv = ReadBool(configuration, "TrustEnv") ?? settings.TrustEnv;
         settings.Stream = ReadBool(configuration, "Stream") ?? settings.Stream;
         BindRetry(configuration, settings);
