@@ -101,7 +101,7 @@ internal static class SessionSettingsBinder
         catch (InvalidHeaderException ex)
         {
             var shown = value is null ? string.Empty : Redaction.RedactHeaderValue(name, value);
-            throw Invalid(configuration, "Headers:" + name, shown, "a header name and value without leading whitespace, CR or LF", ex);
+            throw Invalid(configuration, "Headers:" + name, shown, "a header name and value without leading whitespace or control characters", ex);
         }
 
         settings.Headers[name] = value;
