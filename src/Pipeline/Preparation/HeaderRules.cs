@@ -197,6 +197,19 @@ internal static class HeaderRules
         }
     }
 
+    /// <summary>Checks an HTTP method: RFC 9110 makes it a token, so a space, CR, LF or NUL could split the request line.</summary>
+    /// <exception cref="ArgumentException">The method is null, empty or not a token.</exception>
+    public static string ValidateMethod(string? method, string paramName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method, paramName);
+        if (!IsToken(method))
+        {
+            throw new ArgumentException($"Invalid HTTP method '{Escape(method)}': a method is an HTTP token (RFC 9110), without spaces or control characters.", paramName);
+        }
+
+        return method;
+    }
+
     // RFC 9110 tchar: one vectorized scan per name (a per-character lookup was the largest cost of header validation).
     private static bool IsToken(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(TokenChars);
 
@@ -212,5 +225,6 @@ internal static class HeaderRules
         }
     }
 
-    private static string Escape(string s) => s.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    private static string Escape(string s) =>
+        (s.Length > 64 ? s[..64] + "…" : s).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\0", "\\0", StringComparison.Ordinal);
 }
