@@ -45,6 +45,14 @@ public sealed class RequestOptions
         set => field = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxRedirects cannot be negative.");
     }
 
+    /// <summary>Gets or sets the largest body, in bytes after decoding, this request reads into memory, overriding <see cref="Session.MaxResponseContentLength"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public long? MaxResponseContentLength
+    {
+        get;
+        set => field = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxResponseContentLength cannot be negative.");
+    }
+
     /// <summary>Gets or sets proxies merged over the session's.</summary>
     public ProxyMap? Proxies { get; set; }
 

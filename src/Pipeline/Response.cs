@@ -32,8 +32,11 @@ public sealed class Response : IDisposable
     private IReadOnlyDictionary<string, Link>? _links;
     private HeaderMap? _headers;
 
-    internal Response(HttpResponseMessage message, byte[]? requestBody, TimeSpan elapsed, JsonSerializerOptions jsonOptions, TimeSpan? readTimeout = null)
+    internal Response(
+        HttpResponseMessage message, byte[]? requestBody, TimeSpan elapsed, JsonSerializerOptions jsonOptions, TimeSpan? readTimeout = null,
+        long maxContentLength = SessionSettings.DefaultMaxResponseContentLength)
     {
+        MaxContentLength = maxContentLength;
         _message = message;
         _requestMessage = message.RequestMessage;
         _requestBody = requestBody;
@@ -53,6 +56,9 @@ public sealed class Response : IDisposable
 
     /// <summary>Gets the read timeout that bounds every read of the body, or null.</summary>
     internal TimeSpan? ReadTimeout { get; }
+
+    /// <summary>Gets the largest body read into memory (<see cref="Session.MaxResponseContentLength"/>); streamed iteration is not limited.</summary>
+    internal long MaxContentLength { get; }
 
     /// <summary>Gets each Set-Cookie header as received, one entry per header (requests reads them one by one too).</summary>
     internal IReadOnlyList<string> SetCookieHeaders { get; }
@@ -211,6 +217,8 @@ public sealed class Response : IDisposable
     /// <param name="cancellationToken">The token to observe.</param>
     /// <returns>A task that completes when the body is read.</returns>
     /// <exception cref="StreamConsumedException">The body was already consumed by iteration.</exception>
+    /// <exception cref="ContentTooLargeException">The body is larger than <see cref="Session.MaxResponseContentLength"/>.</exception>
+    /// <exception cref="ContentDecodingException">The body cannot be decoded: corrupt, cut before its end, or more than five stacked codings.</exception>
     public async Task ReadContentAsync(CancellationToken cancellationToken = default)
     {
         if (_content is null)
@@ -227,7 +235,7 @@ public sealed class Response : IDisposable
     /// <exception cref="StreamConsumedException">A streamed body was already consumed.</exception>
     /// <exception cref="ReadTimeoutException">The server sent nothing for longer than the read timeout.</exception>
     /// <exception cref="ChunkedEncodingException">The body ended early or the connection broke.</exception>
-    /// <exception cref="ContentDecodingException">The gzip, deflate or brotli body cannot be decoded.</exception>
+    /// <exception cref="ContentDecodingException">The gzip, deflate or brotli body cannot be decoded: corrupt, cut before its end, or more than five stacked codings.</exception>
     public IAsyncEnumerable<ReadOnlyMemory<byte>> IterContentAsync(int chunkSize = 8192, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);

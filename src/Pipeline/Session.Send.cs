@@ -16,6 +16,7 @@ public partial class Session
     /// <param name="options">Per-request settings, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">The token to observe; its cancellation surfaces as <see cref="OperationCanceledException"/>.</param>
     /// <returns>The response; its body is read unless the request streams.</returns>
+    /// <exception cref="ArgumentException"><paramref name="method"/> is empty or not an HTTP token (a space, CR, LF or NUL in it).</exception>
     /// <exception cref="MissingSchemaException"><paramref name="url"/> has no scheme.</exception>
     /// <exception cref="InvalidSchemaException">No adapter serves the URL's scheme.</exception>
     /// <exception cref="InvalidUrlException"><paramref name="url"/> has no host or an invalid one.</exception>
@@ -106,7 +107,7 @@ public partial class Session
 
     private Task<Response> RequestCoreAsync(string method, string url, RequestOptions? options, bool defaultAllowRedirects, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        HeaderRules.ValidateMethod(method, nameof(method));
         ArgumentNullException.ThrowIfNull(url);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         HttpRequestMessage message;
@@ -189,6 +190,7 @@ public partial class Session
         Retry = Retry,
         AllowRedirects = options.AllowRedirects ?? defaultAllowRedirects,
         MaxRedirects = options.MaxRedirects ?? MaxRedirects,
+        MaxResponseContentLength = options.MaxResponseContentLength ?? MaxResponseContentLength,
         TrustEnv = TrustEnv,
         Adapters = adapters,
         JsonOptions = JsonSerializerOptions,

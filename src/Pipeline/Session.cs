@@ -28,6 +28,7 @@ public partial class Session : IDisposable, IAsyncDisposable
     private readonly HttpMessageHandler _defaultAdapter;
     private CachedInvoker? _invoker;
     private int _maxRedirects = 30;
+    private long _maxResponseContentLength = SessionSettings.DefaultMaxResponseContentLength;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="Session"/> class with requests' defaults and its own connection pool.</summary>
@@ -139,6 +140,24 @@ public partial class Session : IDisposable, IAsyncDisposable
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _maxRedirects = value;
+        }
+    }
+
+    /// <summary>Gets or sets the largest body, in bytes after decoding, that is read into memory (<see cref="Response.Content"/>).</summary>
+    /// <value>The default value is 2147483647 (2 GiB less one byte), HttpClient's <c>MaxResponseContentBufferSize</c>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <remarks>
+    /// A longer body is <see cref="ContentTooLargeException"/>: a declared Content-Length above the limit fails before the
+    /// body is read, and a decoded body fails as soon as it grows past the limit, so a decompression bomb never fills
+    /// memory. A streamed body (<see cref="Stream"/>) is read piece by piece and is not limited.
+    /// </remarks>
+    public long MaxResponseContentLength
+    {
+        get => _maxResponseContentLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxResponseContentLength = value;
         }
     }
 
@@ -299,6 +318,7 @@ public partial class Session : IDisposable, IAsyncDisposable
         Verify = settings.Verify;
         Cert = settings.Cert;
         MaxRedirects = settings.MaxRedirects;
+        MaxResponseContentLength = settings.MaxResponseContentLength;
         TrustEnv = settings.TrustEnv;
         Stream = settings.Stream;
         Timeout = settings.Timeout;

@@ -7,13 +7,13 @@ public class BearerAuth : Auth
 
     /// <summary>Initializes a new instance of the <see cref="BearerAuth"/> class.</summary>
     /// <param name="token">The token.</param>
-    /// <exception cref="ArgumentException"><paramref name="token"/> is empty or contains CR or LF.</exception>
+    /// <exception cref="ArgumentException"><paramref name="token"/> is empty or contains CR, LF or another control character.</exception>
     public BearerAuth(string token)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(token);
-        if (token.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        if (token.AsSpan().IndexOfAnyInRange('\0', '\x1F') >= 0 || token.Contains('\x7F', StringComparison.Ordinal))
         {
-            throw new ArgumentException("A bearer token cannot contain CR or LF.", nameof(token));
+            throw new ArgumentException("A bearer token cannot contain CR, LF or another control character.", nameof(token));
         }
 
         Token = token;

@@ -166,27 +166,51 @@ public sealed class DigestAuth : Auth
             return null;
         }
 
-        var header = new StringBuilder("Digest ")
-            .Append(CultureInfo.InvariantCulture, $"username=\"{user}\", realm=\"{challenge.Realm}\", nonce=\"{challenge.Nonce}\", uri=\"{path}\", response=\"{response}\"");
+        // Every value the server or the caller chose is written as a quoted-string (RFC 9110 section 5.6.4, RFC 7616
+        // section 3.4): a realm, nonce or opaque holding '"' cannot close its quotes and add parameters of its own (a
+        // second uri= or response=), as it can in requests. The digest above is computed over the values unescaped.
+        var header = new StringBuilder("Digest username=");
+        AppendQuoted(header, user).Append(", realm=");
+        AppendQuoted(header, challenge.Realm).Append(", nonce=");
+        AppendQuoted(header, challenge.Nonce).Append(", uri=");
+        AppendQuoted(header, path).Append(", response=\"").Append(response).Append('"');
         if (!string.IsNullOrEmpty(challenge.Opaque))
         {
-            header.Append(CultureInfo.InvariantCulture, $", opaque=\"{challenge.Opaque}\"");
+            AppendQuoted(header.Append(", opaque="), challenge.Opaque);
         }
 
         if (!string.IsNullOrEmpty(challenge.Algorithm))
         {
-            header.Append(CultureInfo.InvariantCulture, $", algorithm=\"{challenge.Algorithm}\"");
+            AppendQuoted(header.Append(", algorithm="), challenge.Algorithm);
         }
 
         if (!string.IsNullOrEmpty(qop))
         {
-            header.Append(CultureInfo.InvariantCulture, $", qop=\"auth\", nc={nc}, cnonce=\"{cnonce}\"");
+            header.Append(", qop=\"auth\", nc=").Append(nc).Append(", cnonce=");
+            AppendQuoted(header, cnonce);
         }
 
         return header.ToString();
     }
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
+
+    /// <summary>Appends an RFC 9110 quoted-string: <c>"</c> and <c>\</c> escaped with a backslash.</summary>
+    private static StringBuilder AppendQuoted(StringBuilder builder, string value)
+    {
+        builder.Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.Append('"');
+    }
 
     private bool SetHeader(HttpRequestMessage request, DigestChallenge challenge)
     {

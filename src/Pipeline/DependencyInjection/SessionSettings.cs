@@ -12,6 +12,9 @@ public sealed class SessionSettings
 {
     internal static readonly JsonSerializerOptions DefaultJsonOptions = CreateDefaultJsonOptions();
 
+    // HttpClient's default MaxResponseContentBufferSize.
+    internal const long DefaultMaxResponseContentLength = int.MaxValue;
+
     /// <summary>Gets or sets the base address relative URLs resolve against.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Uri? BaseAddress { get; set; }
@@ -56,6 +59,11 @@ public sealed class SessionSettings
     /// <value>The default value is 30.</value>
     [Range(0, int.MaxValue)]
     public int MaxRedirects { get; set; } = 30;
+
+    /// <summary>Gets or sets the largest body, in bytes after decoding, that is read into memory; a streamed body is not limited.</summary>
+    /// <value>The default value is 2147483647 (2 GiB less one byte), HttpClient's <c>MaxResponseContentBufferSize</c>.</value>
+    [Range(0, long.MaxValue)]
+    public long MaxResponseContentLength { get; set; } = DefaultMaxResponseContentLength;
 
     /// <summary>Gets or sets whether the environment (proxy and CA bundle variables, .netrc) is consulted.</summary>
     /// <value>The default value is <see langword="true"/>.</value>

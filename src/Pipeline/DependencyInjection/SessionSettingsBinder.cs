@@ -65,6 +65,13 @@ internal static class SessionSettingsBinder
                 : throw Invalid(configuration, "MaxRedirects", maxRedirects, "a non-negative integer");
         }
 
+        if (configuration["MaxResponseContentLength"] is { Length: > 0 } maxLength)
+        {
+            settings.MaxResponseContentLength = long.TryParse(maxLength, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+                ? bytes
+                : throw Invalid(configuration, "MaxResponseContentLength", maxLength, "a non-negative number of bytes");
+        }
+
         settings.TrustEnv = ReadBool(configuration, "TrustEnv") ?? settings.TrustEnv;
         settings.Stream = ReadBool(configuration, "Stream") ?? settings.Stream;
         BindRetry(configuration, settings);
@@ -94,7 +101,7 @@ internal static class SessionSettingsBinder
         catch (InvalidHeaderException ex)
         {
             var shown = value is null ? string.Empty : Redaction.RedactHeaderValue(name, value);
-            throw Invalid(configuration, "Headers:" + name, shown, "a header name and value without leading whitespace, CR or LF", ex);
+            throw Invalid(configuration, "Headers:" + name, shown, "a header name and value without leading whitespace or control characters", ex);
         }
 
         settings.Headers[name] = value;

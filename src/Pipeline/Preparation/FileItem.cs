@@ -8,13 +8,14 @@ public sealed class FileItem
     /// <param name="content">The file content.</param>
     /// <param name="contentType">The part's Content-Type, or <see langword="null"/> to send none (as requests).</param>
     /// <exception cref="ArgumentNullException"><paramref name="fileName"/> or <paramref name="content"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidHeaderException"><paramref name="contentType"/> holds CR, LF or another control character, which would add a part header.</exception>
     public FileItem(string fileName, byte[] content, string? contentType = null)
     {
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(content);
         FileName = fileName;
         Bytes = content;
-        ContentType = contentType;
+        ContentType = ValidContentType(contentType);
     }
 
     /// <summary>Initializes a new instance of the <see cref="FileItem"/> class from a stream, read from its current position.</summary>
@@ -22,13 +23,14 @@ public sealed class FileItem
     /// <param name="content">The file content.</param>
     /// <param name="contentType">The part's Content-Type, or <see langword="null"/> to send none (as requests).</param>
     /// <exception cref="ArgumentNullException"><paramref name="fileName"/> or <paramref name="content"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidHeaderException"><paramref name="contentType"/> holds CR, LF or another control character, which would add a part header.</exception>
     public FileItem(string fileName, Stream content, string? contentType = null)
     {
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(content);
         FileName = fileName;
         Stream = content;
-        ContentType = contentType;
+        ContentType = ValidContentType(contentType);
     }
 
     /// <summary>Gets the file name.</summary>
@@ -42,4 +44,15 @@ public sealed class FileItem
 
     /// <summary>Gets the content when given as a stream.</summary>
     public Stream? Stream { get; }
+
+    // The part's Content-Type is written as a header line of the body: CR or LF would start another header.
+    private static string? ValidContentType(string? contentType)
+    {
+        if (contentType is not null)
+        {
+            HeaderRules.Validate("Content-Type", contentType);
+        }
+
+        return contentType;
+    }
 }

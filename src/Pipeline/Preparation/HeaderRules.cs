@@ -6,6 +6,11 @@ namespace Pipeline;
 /// <summary>Header validation and merging as requests' <c>check_header_validity</c> and <c>merge_setting</c>.</summary>
 internal static class HeaderRules
 {
+    // RFC 9110 section 5.5: a field value has no control characters but HTAB (and no DEL); CR and LF are tested first, for
+    // requests' own message.
+    private static readonly SearchValues<char> ControlChars = SearchValues.Create(
+        "\0\x01\x02\x03\x04\x05\x06\x07\x08\x0A\x0B\x0C\x0D\x0E\x0F\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1A\x1B\x1C\x1D\x1E\x1F\x7F");
+
     private static readonly SearchValues<char> TokenChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
@@ -56,6 +61,12 @@ internal static class HeaderRules
                 $"Invalid leading whitespace, reserved character(s), or return character(s) in header value: '{Escape(Redaction.RedactHeaderValue(name, value))}'");
         }
 
+        if (value is not null && value.AsSpan().ContainsAny(ControlChars))
+        {
+            throw new InvalidHeaderException(
+                $"Invalid control character(s) in header value of '{Escape(name)}': only HTAB and visible characters are allowed (RFC 9110).");
+        }
+
         // Header values go on the wire as ISO-8859-1, as http.client writes them (requests fails on anything else too).
         if (value is not null && value.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') >= 0)
         {
@@ -75,6 +86,34 @@ internal static class HeaderRules
         {
             var pair = headers.ItemAt(i);
             Validate(pair.Key, pair.Value);
+        }
+    }
+
+    /// <summary>
+    /// The last check before the wire, for headers added after preparation (auth schemes, cookies, a user's stage): a
+    /// control character in a value, which .NET would send as it is (NUL included), is refused.
+    /// </summary>
+    public static void ValidateOnWire(HttpRequestMessage request)
+    {
+        ValidateValues(request.Headers);
+        if (request.Content is not null)
+        {
+            ValidateValues(request.Content.Headers);
+        }
+    }
+
+    private static void ValidateValues(HttpHeaders headers)
+    {
+        foreach (var header in headers.NonValidated)
+        {
+            foreach (var value in header.Value)
+            {
+                if (value.AsSpan().ContainsAny(ControlChars))
+                {
+                    throw new InvalidHeaderException(
+                        $"Invalid control character(s) in header value of '{header.Key}', added after the request was prepared: only HTAB and visible characters are allowed (RFC 9110).");
+                }
+            }
         }
     }
 
@@ -158,6 +197,19 @@ internal static class HeaderRules
         }
     }
 
+    /// <summary>Checks an HTTP method: RFC 9110 makes it a token, so a space, CR, LF or NUL could split the request line.</summary>
+    /// <exception cref="ArgumentException">The method is null, empty or not a token.</exception>
+    public static string ValidateMethod(string? method, string paramName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method, paramName);
+        if (!IsToken(method))
+        {
+            throw new ArgumentException($"Invalid HTTP method '{Escape(method)}': a method is an HTTP token (RFC 9110), without spaces or control characters.", paramName);
+        }
+
+        return method;
+    }
+
     // RFC 9110 tchar: one vectorized scan per name (a per-character lookup was the largest cost of header validation).
     private static bool IsToken(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(TokenChars);
 
@@ -173,5 +225,6 @@ internal static class HeaderRules
         }
     }
 
-    private static string Escape(string s) => s.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    private static string Escape(string s) =>
+        (s.Length > 64 ? s[..64] + "…" : s).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\0", "\\0", StringComparison.Ordinal);
 }

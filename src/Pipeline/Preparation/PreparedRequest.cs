@@ -10,17 +10,21 @@ public sealed class PreparedRequest
     /// <summary>Initializes a new instance of the <see cref="PreparedRequest"/> class.</summary>
     /// <param name="method">The HTTP method.</param>
     /// <param name="url">The absolute URL.</param>
-    /// <exception cref="ArgumentException"><paramref name="method"/> or <paramref name="url"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="method"/> or <paramref name="url"/> is empty, or <paramref name="method"/> is not an HTTP token.</exception>
     public PreparedRequest(string method, string url)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(method);
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
-        Method = method;
+        Method = HeaderRules.ValidateMethod(method, nameof(method));
         Url = url;
     }
 
     /// <summary>Gets or sets the HTTP method.</summary>
-    public string Method { get; set; }
+    /// <exception cref="ArgumentException">The value is empty or not an HTTP token (a space, CR, LF or NUL in it).</exception>
+    public string Method
+    {
+        get;
+        set => field = HeaderRules.ValidateMethod(value, nameof(value));
+    }
 
     /// <summary>Gets or sets the absolute URL, query included.</summary>
     public string Url { get; set; }

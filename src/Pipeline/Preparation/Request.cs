@@ -9,13 +9,12 @@ public sealed class Request
     /// <summary>Initializes a new instance of the <see cref="Request"/> class.</summary>
     /// <param name="method">The HTTP method; it is upper-cased when prepared.</param>
     /// <param name="url">The URL, absolute or relative to the session's <see cref="Session.BaseAddress"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="method"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="method"/> is empty or not an HTTP token (a space, CR, LF or NUL in it).</exception>
     /// <exception cref="ArgumentNullException"><paramref name="url"/> is <see langword="null"/>.</exception>
     public Request(string method, string url)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(method);
         ArgumentNullException.ThrowIfNull(url);
-        Method = method;
+        Method = HeaderRules.ValidateMethod(method, nameof(method));
         Url = url;
     }
 

@@ -29,6 +29,13 @@ internal static class RedirectRequestBuilder
             throw new InvalidUrlException($"Invalid redirect location '{Redaction.RedactUrl(url)}'.");
         }
 
+        // A Location's user information is dropped: requests does not use it either (rebuild_auth applies only netrc), and
+        // without it the password never reaches Response.Url, History, Next, logs or exception messages.
+        if (uri.UserInfo.Length > 0)
+        {
+            uri = new Uri(uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped));
+        }
+
         var method = RedirectRules.RebuildMethod(status, previous.Method.Method);
         var next = new HttpRequestMessage(HttpMethod.Parse(method), uri)
         {

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Pipeline;
 
 /// <summary>Reads response bodies and maps body failures to requests' exceptions.</summary>
@@ -9,13 +7,22 @@ internal static class BodyReader
 
     public static async ValueTask<byte[]> ReadAllAsync(HttpContent content, Response response, CancellationToken cancellationToken)
     {
+        // A body is never buffered beyond the limit: what a byte[] can hold, or less when the caller says so.
+        var limit = Math.Min(response.MaxContentLength, Array.MaxLength);
+        var decoded = content is DecodingContent;
+
+        // The transport enforces Content-Length (a short body fails there); here it sizes the buffer, and a declared length
+        // above the limit fails before anything is read. A HEAD response, a 204 or a 304 may declare a length and carry no body.
+        var length = decoded ? null : content.Headers.ContentLength;
+        if (length > limit)
+        {
+            throw TooLarge(response, limit, $": its Content-Length is {length}");
+        }
+
         using var timer = ReadTimer.Start(response.ReadTimeout, cancellationToken);
         var stream = await OpenAsync(content, response, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            // The transport enforces Content-Length (a short body fails there); here it only sizes the buffer.
-            // A HEAD response, a 204 or a 304 may declare a length and carry no body at all.
-            var length = content is DecodingContent ? null : content.Headers.ContentLength;
             if (length is { } known and > 0 and <= MaxPresizedLength)
             {
                 var exact = new byte[known];
@@ -30,27 +37,56 @@ internal static class BodyReader
                 return filled == exact.Length ? exact : exact[..filled];
             }
 
-            var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-            try
+            // Grows by doubling up to the limit, never past it: a decoded body is checked as its bytes arrive, so a
+            // decompression bomb fails after at most the limit is held.
+            var buffer = new byte[(int)Math.Min(16 * 1024, limit)];
+            var total = 0;
+            while (true)
             {
-                using var collected = new MemoryStream();
-                int count;
-                while ((count = await ReadAsync(stream, buffer, response, timer, cancellationToken).ConfigureAwait(false)) > 0)
+                if (total == buffer.Length)
                 {
-                    await collected.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                    if (total >= limit)
+                    {
+                        // Full at the limit: one more byte, if the body has one, is too many.
+                        var probe = new byte[1];
+                        if (await ReadAsync(stream, probe, response, timer, cancellationToken).ConfigureAwait(false) > 0)
+                        {
+                            throw TooLarge(response, limit, string.Empty);
+                        }
+
+                        return buffer;
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit));
                 }
 
-                return collected.ToArray();
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
+                var count = await ReadAsync(stream, buffer.AsMemory(total), response, timer, cancellationToken).ConfigureAwait(false);
+                if (count == 0)
+                {
+                    return total == buffer.Length ? buffer : buffer[..total];
+                }
+
+                total += count;
             }
         }
     }
 
+    /// <summary>Refuses a stacked Content-Encoding longer than urllib3 2.6 decodes, before any byte is read.</summary>
+    public static void CheckCodings(HttpContent content, Response response)
+    {
+        if (content is DecodingContent { Encodings.Count: > DecodingContent.MaxCodings } decoding)
+        {
+            throw new ContentDecodingException(DecodingContent.TooManyCodings(decoding.Encodings.Count), null, response.Request, response);
+        }
+    }
+
+    private static ContentTooLargeException TooLarge(Response response, long limit, string detail) =>
+        new($"The response body is larger than MaxResponseContentLength ({limit} bytes){detail}. Raise the limit, or set "
+            + "Stream = true and read the body with IterContentAsync.", null, response.Request, response);
+
     public static async ValueTask<Stream> OpenAsync(HttpContent content, Response response, CancellationToken cancellationToken)
     {
+        CheckCodings(content, response);
         try
         {
             // An in-memory body (a test's or a cache's StringContent) opens synchronously, without a Task<Stream>:

@@ -1,12 +1,16 @@
-using System.IO.Compression;
-
 namespace Pipeline;
 
 /// <summary>Decodes a gzip, deflate or brotli response body (requests decodes whatever Content-Encoding the server used).</summary>
 internal sealed class DecodingContent : HttpContent
 {
+    /// <summary>The most codings one body may stack (urllib3 2.6's <c>max_decode_links</c>): each adds a decoder, so a long chain is a denial of service.</summary>
+    public const int MaxCodings = 5;
+
     private readonly HttpContent _inner;
     private readonly string[] _encodings;
+
+    /// <summary>Gets the codings of Content-Encoding, in the order the server applied them.</summary>
+    public IReadOnlyList<string> Encodings => _encodings;
 
     /// <summary>Gets the body as the server sent it, still encoded.</summary>
     public HttpContent Inner => _inner;
@@ -62,6 +66,11 @@ internal sealed class DecodingContent : HttpContent
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
     {
+        if (_encodings.Length > MaxCodings)
+        {
+            throw new InvalidDataException(TooManyCodings(_encodings.Length));
+        }
+
         var stream = await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
 
         // Content-Encoding lists codings in the order applied, so they are undone in reverse.
@@ -69,15 +78,19 @@ internal sealed class DecodingContent : HttpContent
         {
             stream = _encodings[i] switch
             {
-                "gzip" or "x-gzip" => new GZipStream(stream, CompressionMode.Decompress),
+                "gzip" or "x-gzip" => new GzipDecodingStream(stream),
                 "deflate" => new DeflateAutoDetectStream(stream),
-                "br" => new BrotliStream(stream, CompressionMode.Decompress),
+                "br" => new BrotliDecodingStream(stream),
                 _ => stream,
             };
         }
 
         return stream;
     }
+
+    /// <summary>The message for a chain longer than <see cref="MaxCodings"/>.</summary>
+    public static string TooManyCodings(int count) =>
+        $"Received response with {count} content codings in Content-Encoding; at most {MaxCodings} are decoded (a longer chain is refused, as urllib3 does).";
 
     protected override bool TryComputeLength(out long length)
     {

@@ -31,17 +31,17 @@ internal static class ResponseBuilder
         message.RequestMessage ??= hop;
         var sent = message.RequestMessage;
         var elapsed = context.HopStarted == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(context.HopStarted);
-        var response = new Response(message, sent.Content is null ? null : context.Body, elapsed, context.JsonOptions, context.Timeout?.Read);
+        var response = new Response(message, sent.Content is null ? null : context.Body, elapsed, context.JsonOptions, context.Timeout?.Read, context.MaxResponseContentLength);
         if (!context.Stream)
         {
             try
             {
                 await response.BufferAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (RequestException ex) when (ex is ContentDecodingException or ChunkedEncodingException && context.AllowRedirects && response.IsRedirect)
+            catch (RequestException ex) when (ex is ContentDecodingException or ChunkedEncodingException or ContentTooLargeException && context.AllowRedirects && response.IsRedirect)
             {
                 // requests' resolve_redirects reads a redirect's body only to release the connection: a body that cannot
-                // be decoded or ends early is dropped, and the redirect is still followed.
+                // be decoded, ends early or is too large to buffer is dropped, and the redirect is still followed.
             }
         }
 
@@ -51,7 +51,7 @@ internal static class ResponseBuilder
             var history = new List<Response>(challenges.Count);
             foreach (var challenge in challenges)
             {
-                var earlier = new Response(challenge, null, TimeSpan.Zero, context.JsonOptions, context.Timeout?.Read) { History = [.. history] };
+                var earlier = new Response(challenge, null, TimeSpan.Zero, context.JsonOptions, context.Timeout?.Read, context.MaxResponseContentLength) { History = [.. history] };
                 await earlier.BufferAsync(cancellationToken).ConfigureAwait(false);
                 history.Add(earlier);
             }

@@ -70,6 +70,9 @@ internal sealed class RequestContext
 
     public int MaxRedirects { get; init; }
 
+    /// <summary>Gets the largest body, in bytes after decoding, read into memory (request over session).</summary>
+    public long MaxResponseContentLength { get; init; } = SessionSettings.DefaultMaxResponseContentLength;
+
     public bool TrustEnv { get; init; }
 
     public required AdapterMap.Entry[] Adapters { get; init; }

@@ -69,12 +69,14 @@ public partial class HttpAdapter : HttpMessageHandler
     /// <exception cref="ReadTimeoutException">The response head took longer than the read timeout.</exception>
     /// <exception cref="InvalidHeaderException">The response's Content-Length values disagree or are not numbers (urllib3's InvalidHeader).</exception>
     /// <exception cref="ObjectDisposedException">The adapter was disposed.</exception>
+    /// <exception cref="InvalidHeaderException">A header value holds a control character (a stage added it after preparation); nothing is sent.</exception>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var context = request.Options.TryGetValue(RequestContext.Key, out var c) ? c : null;
         var proxy = request.Options.TryGetValue(HopState.ProxyKey, out var selection) ? selection : null;
+        HeaderRules.ValidateOnWire(request);
         var key = ChooseKey(request, context, proxy);
         var pool = GetPool(key);
 
@@ -196,7 +198,8 @@ public partial class HttpAdapter : HttpMessageHandler
 
             // http.client writes header values as ISO-8859-1 (requests sends "José" as the byte E9); .NET would refuse
             // anything beyond ASCII. HeaderRules rejects what ISO-8859-1 cannot encode before anything is sent; a header
-            // a custom stage adds later fails here rather than going out with '?' in it.
+            // a custom stage adds later fails here rather than going out with '?' in it. ISO-8859-1 encodes NUL and
+            // the other control characters, so SendAsync refuses those first (HeaderRules.ValidateOnWire).
             RequestHeaderEncodingSelector = static (_, _) => StrictLatin1,
         };
         if (key.Proxy is not null)

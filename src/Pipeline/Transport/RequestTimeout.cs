@@ -6,20 +6,23 @@ namespace Pipeline;
 /// <remarks>A <see langword="null"/> part means no limit for that phase, as requests' <c>None</c>.</remarks>
 public sealed class RequestTimeout : IEquatable<RequestTimeout>
 {
+    // The longest wait CancellationTokenSource.CancelAfter takes (uint.MaxValue - 1 milliseconds).
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>Initializes a new instance of the <see cref="RequestTimeout"/> class.</summary>
     /// <param name="connect">The limit for establishing the connection, or <see langword="null"/> for none.</param>
     /// <param name="read">The limit for each wait on the server, or <see langword="null"/> for none.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A value is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is zero, negative, or longer than a timer can wait (about 49 days).</exception>
     public RequestTimeout(TimeSpan? connect, TimeSpan? read)
     {
-        if (connect is { } c && c <= TimeSpan.Zero && c != Timeout.InfiniteTimeSpan)
+        if (connect is { } c && c != Timeout.InfiniteTimeSpan && (c <= TimeSpan.Zero || c > MaxTimeout))
         {
-            throw new ArgumentOutOfRangeException(nameof(connect), c, "A timeout must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(connect), c, "A timeout must be positive and at most 49 days; use null for none.");
         }
 
-        if (read is { } r && r <= TimeSpan.Zero && r != Timeout.InfiniteTimeSpan)
+        if (read is { } r && r != Timeout.InfiniteTimeSpan && (r <= TimeSpan.Zero || r > MaxTimeout))
         {
-            throw new ArgumentOutOfRangeException(nameof(read), r, "A timeout must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(read), r, "A timeout must be positive and at most 49 days; use null for none.");
         }
 
         Connect = connect == Timeout.InfiniteTimeSpan ? null : connect;

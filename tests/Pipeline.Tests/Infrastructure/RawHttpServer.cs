@@ -47,6 +47,10 @@ public sealed class RawHttpServer : IAsyncDisposable
         catch (SocketException)
         {
         }
+        catch (ObjectDisposedException)
+        {
+            // Disposed before the accept loop got going: Stop closed the socket under it.
+        }
 
         _stop.Dispose();
     }

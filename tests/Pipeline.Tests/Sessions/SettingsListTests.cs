@@ -33,6 +33,7 @@ public sealed class SettingsListTests
         ["Verify"] = (s => s.Verify = Verify.Disabled, s => s.Verify == Verify.Disabled),
         ["Cert"] = (s => s.Cert = GuardCert, s => ReferenceEquals(s.Cert, GuardCert)),
         ["MaxRedirects"] = (s => s.MaxRedirects = 7, s => s.MaxRedirects == 7),
+        ["MaxResponseContentLength"] = (s => s.MaxResponseContentLength = 1024, s => s.MaxResponseContentLength == 1024),
         ["TrustEnv"] = (s => s.TrustEnv = false, s => !s.TrustEnv),
         ["Stream"] = (s => s.Stream = true, s => s.Stream),
         ["Timeout"] = (s => s.Timeout = GuardTimeout, s => s.Timeout == GuardTimeout),
@@ -63,6 +64,7 @@ public sealed class SettingsListTests
         ["Verify"] = nameof(RequestContext.Verify),
         ["Cert"] = nameof(RequestContext.Cert),
         ["MaxRedirects"] = nameof(RequestContext.MaxRedirects),
+        ["MaxResponseContentLength"] = nameof(RequestContext.MaxResponseContentLength),
         ["TrustEnv"] = nameof(RequestContext.TrustEnv),
         ["Stream"] = nameof(RequestContext.Stream),
         ["Timeout"] = nameof(RequestContext.Timeout),
@@ -77,7 +79,7 @@ public sealed class SettingsListTests
     };
 
     // The settings a single request can override (requests' keyword arguments), and those it cannot.
-    private static readonly HashSet<string> PerRequest = ["Params", "Headers", "Auth", "Proxies", "Hooks", "Verify", "Cert", "MaxRedirects", "Stream", "Timeout"];
+    private static readonly HashSet<string> PerRequest = ["Params", "Headers", "Auth", "Proxies", "Hooks", "Verify", "Cert", "MaxRedirects", "MaxResponseContentLength", "Stream", "Timeout"];
 
     private static readonly Dictionary<string, string> SessionOnly = new()
     {
@@ -105,6 +107,7 @@ public sealed class SettingsListTests
         ["Verify"] = "false",
         ["Cert"] = CertificateFile(),
         ["MaxRedirects"] = "7",
+        ["MaxResponseContentLength"] = "1024",
         ["TrustEnv"] = "false",
         ["Stream"] = "true",
         ["Timeout"] = "5",
