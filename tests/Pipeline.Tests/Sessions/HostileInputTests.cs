@@ -68,7 +68,12 @@ public sealed class HostileInputTests : IAsyncLifetime
         foreach (var (label, url) in new[] { ("null", null!), ("empty", ""), ("space", " "), ("no scheme", "example.test/x"), ("no host", "http://"), ("NUL host", "http://exa\0mple.test/"), ("huge host", "http://" + Huge + ".test/"), ("bad port", "http://127.0.0.1:99999/"), ("ftp", "ftp://example.test/") })
         {
             Add("GetAsync url " + label, (s, _) => s.GetAsync(url));
-            AddSync("PrepareRequest url " + label, (s, _) => s.PrepareRequest(new Request("GET", url)));
+            // requests' prepare_url leaves a non-HTTP URL as given; InvalidSchema comes at send (test_nonhttp_schemes_dont_check_URLs).
+            if (label != "ftp")
+            {
+                AddSync("PrepareRequest url " + label, (s, _) => s.PrepareRequest(new Request("GET", url)));
+            }
+
             Add("SendAsync url " + label, (s, _) => s.SendAsync(new PreparedRequest("GET", url)));
         }
 
