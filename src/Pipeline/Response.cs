@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Pipeline;
 
@@ -163,11 +165,29 @@ public sealed class Response : IDisposable
     /// <returns>The value.</returns>
     /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
     /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
+    /// <remarks>Reflection-based; in trimmed and Native AOT apps use <see cref="Json{T}(JsonTypeInfo{T})"/>.</remarks>
+    [RequiresUnreferencedCode(JsonBody.ReflectionMessage)]
+    [RequiresDynamicCode(JsonBody.ReflectionMessage)]
     public T? Json<T>(JsonSerializerOptions? options = null)
     {
         var (bytes, text) = JsonSource();
         options ??= _jsonOptions;
         return text is null ? JsonSerializer.Deserialize<T>(bytes.Span, options) : JsonSerializer.Deserialize<T>(text, options);
+    }
+
+    /// <summary>Deserializes the JSON body with a source-generated type info (trimming and Native AOT safe).</summary>
+    /// <typeparam name="T">The type to deserialize.</typeparam>
+    /// <param name="typeInfo">The type info, such as <c>AppJsonContext.Default.Item</c>; its options apply, not the session's.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is <see langword="null"/>.</exception>
+    /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
+    /// <remarks>The same shape as System.Net.Http.Json's <c>ReadFromJsonAsync(JsonTypeInfo&lt;T&gt;)</c>.</remarks>
+    public T? Json<T>(JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var (bytes, text) = JsonSource();
+        return text is null ? JsonSerializer.Deserialize(bytes.Span, typeInfo) : JsonSerializer.Deserialize(text, typeInfo);
     }
 
     /// <summary>Parses the JSON body into a <see cref="JsonElement"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -60,7 +61,7 @@ public static class PipelineServiceCollectionExtensions
     /// <param name="configure">Sets the session's defaults, or <see langword="null"/>.</param>
     /// <returns>A builder that is also an <see cref="IHttpClientBuilder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
-    public static ISessionBuilder AddSession<TClient>(this IServiceCollection services, Action<SessionSettings>? configure = null)
+    public static ISessionBuilder AddSession<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, Action<SessionSettings>? configure = null)
         where TClient : class
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -11,7 +11,7 @@ internal static class BodyRules
 
     /// <summary>Builds the body: JSON only when data is empty; files make multipart with data fields first; form data is urlencoded.</summary>
     /// <returns>The content (or <see langword="null"/> for none) and its bytes when they are known without reading a stream.</returns>
-    public static PreparedBody Prepare(string method, RequestData? data, object? json, FileMap? files, JsonSerializerOptions jsonOptions)
+    public static PreparedBody Prepare(string method, RequestData? data, JsonBody? json, FileMap? files, JsonSerializerOptions jsonOptions)
     {
         if (data is not null && data.IsEmpty)
         {
@@ -30,7 +30,7 @@ internal static class BodyRules
 
         if (json is not null)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(json, json.GetType(), jsonOptions);
+            var bytes = json.Serialize(jsonOptions);
             var content = new ByteArrayContent(bytes);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return new PreparedBody(content, bytes);

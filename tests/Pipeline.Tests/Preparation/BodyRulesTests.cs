@@ -6,7 +6,7 @@ namespace Pipeline.Tests.Preparation;
 // requests' prepare_body and prepare_content_length; expected bodies come from requests 2.34.
 public sealed class BodyRulesTests
 {
-    private static readonly JsonSerializerOptions JsonOptions = SessionSettings.DefaultJsonOptions;
+    private static readonly JsonSerializerOptions JsonOptions = SessionSettings.CreateDefaultJsonOptions();
 
     [Theory]
     [InlineData("POST")]
@@ -89,7 +89,7 @@ public sealed class BodyRulesTests
     public async Task Prepare_EmptyFormAndJson_SendsJson()
     {
         // Acceptance check 5: json is used only when data is falsy.
-        var body = BodyRules.Prepare("POST", new Dictionary<string, string>(), new { j = 1 }, null, JsonOptions);
+        var body = BodyRules.Prepare("POST", new Dictionary<string, string>(), JsonBody.FromObject(new { j = 1 }), null, JsonOptions);
 
         Assert.Equal("""{"j":1}""", await body.Content!.ReadAsStringAsync());
         Assert.Equal("application/json", body.Content.Headers.ContentType?.ToString());
