@@ -7,10 +7,11 @@ public class BearerAuth : Auth
 
     /// <summary>Initializes a new instance of the <see cref="BearerAuth"/> class.</summary>
     /// <param name="token">The token.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="token"/> is <see langword="null"/> (a configuration key that is not set, most often).</exception>
     /// <exception cref="ArgumentException"><paramref name="token"/> is empty or contains CR or LF.</exception>
     public BearerAuth(string token)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        AuthArguments.NotBlank(token, nameof(BearerAuth), "a token", nameof(token));
         if (token.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
             throw new ArgumentException("A bearer token cannot contain CR or LF.", nameof(token));
