@@ -1,3 +1,4 @@
+// package: PipelineHttp.Testing
 using System.Net;
 using System.Net.Sockets;
 using Pipeline;
