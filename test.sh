@@ -21,3 +21,9 @@ fi
 dotnet restore Pipeline.sln
 env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy \
   dotnet test Pipeline.sln -c Release --no-restore "$@"
+
+# Native AOT: publish samples/AotSmoke with PublishAot=true (trim and AOT warnings are errors) and run the binary.
+bash scripts/aot-smoke.sh
+
+# The packages: pack, check what they carry, and build and run a new console app against them.
+bash scripts/pack.sh

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Flurl.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.TestServer;
+using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks;
 
@@ -9,7 +9,7 @@ namespace Pipeline.Benchmarks;
 [MemoryDiagnoser]
 public class ColdStartBenchmark
 {
-    private LoopbackApp _app = null!;
+    private LoopbackServer _app = null!;
     private string _url = null!;
 
     [GlobalSetup]

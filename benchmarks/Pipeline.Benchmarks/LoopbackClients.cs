@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Flurl.Http;
-using Pipeline.TestServer;
+using Pipeline.Testing;
 using RestSharp;
 
 namespace Pipeline.Benchmarks;
@@ -8,7 +8,7 @@ namespace Pipeline.Benchmarks;
 /// <summary>A Kestrel loopback app and the four clients every loopback scenario compares, with default settings.</summary>
 public abstract class LoopbackClients
 {
-    protected LoopbackApp App { get; private set; } = null!;
+    protected LoopbackServer App { get; private set; } = null!;
 
     protected HttpClient Raw { get; private set; } = null!;
 

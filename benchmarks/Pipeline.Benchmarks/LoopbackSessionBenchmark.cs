@@ -1,7 +1,7 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Flurl.Http;
-using Pipeline.TestServer;
+using Pipeline.Testing;
 using RestSharp;
 
 namespace Pipeline.Benchmarks;
@@ -14,7 +14,7 @@ namespace Pipeline.Benchmarks;
 public class LoopbackSessionBenchmark
 {
     private const int Callers = 32;
-    private LoopbackApp _app = null!;
+    private LoopbackServer _app = null!;
     private HttpClient _raw = null!;
     private Session _session = null!;
     private IFlurlClient _flurl = null!;

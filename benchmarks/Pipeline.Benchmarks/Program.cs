@@ -5,7 +5,7 @@ using Pipeline.Benchmarks;
 // It runs until SIGTERM or SIGINT (run.sh stops it with kill).
 if (args is ["serve", ..])
 {
-    await using var app = await Pipeline.TestServer.LoopbackApp.StartAsync();
+    await using var app = await Pipeline.Testing.LoopbackServer.StartAsync();
     var stopped = new TaskCompletionSource();
     using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stopped.TrySetResult());
     using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stopped.TrySetResult());

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Pipeline.TestServer;
+using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks;
 
@@ -20,9 +20,9 @@ public sealed class InMemoryHandler : HttpMessageHandler
 /// <summary>One Kestrel loopback app for a benchmark class.</summary>
 public static class Loopback
 {
-    public static LoopbackApp Start() => LoopbackApp.StartAsync().GetAwaiter().GetResult();
+    public static LoopbackServer Start() => LoopbackServer.StartAsync().GetAwaiter().GetResult();
 
-    public static void Stop(LoopbackApp? app) => app?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public static void Stop(LoopbackServer? app) => app?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
 
 public sealed record Item(int Id, string Name, bool Ok);

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging.Console;
 using Pipeline;
-using Pipeline.TestServer;
+using Pipeline.Testing;
 
 // --self-test: listen on a free loopback port, call our own endpoint once, print the answer and exit.
 var selfTest = args.Contains("--self-test");
 
 // The upstream service this app calls; an httpbin-like server on 127.0.0.1, so the sample runs offline.
-await using var upstream = await LoopbackApp.StartAsync();
+await using var upstream = await LoopbackServer.StartAsync();
 
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--self-test").ToArray());
 builder.Configuration["Sessions:upstream:BaseAddress"] = upstream.BaseUrl;

@@ -1,10 +1,11 @@
+// package: PipelineHttp.Testing
 using System.Net;
 using System.Net.Sockets;
 using Pipeline;
-using Pipeline.TestServer;
+using Pipeline.Testing;
 
 // An httpbin-like server on 127.0.0.1, so the sample runs offline.
-await using var server = await LoopbackApp.StartAsync();
+await using var server = await LoopbackServer.StartAsync();
 
 // A session keeps defaults across requests, as requests.Session() does.
 using var session = new Session { BaseAddress = new Uri(server.BaseUrl) };

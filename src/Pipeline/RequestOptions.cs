@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
+
 namespace Pipeline;
 
 /// <summary>
@@ -23,7 +26,17 @@ public sealed class RequestOptions
     public RequestData? Data { get; set; }
 
     /// <summary>Gets or sets a value serialized with System.Text.Json as the body; ignored when <see cref="Data"/> is not empty, as requests.</summary>
-    public object? Json { get; set; }
+    /// <remarks>
+    /// Setting it serializes the value's runtime type by reflection with <see cref="Session.JsonSerializerOptions"/>. In
+    /// trimmed and Native AOT apps use <see cref="SetJson{T}(T, JsonTypeInfo{T})"/> with a source-generated type info.
+    /// </remarks>
+    public object? Json
+    {
+        get => JsonBody?.Value;
+        [RequiresUnreferencedCode(Pipeline.JsonBody.ReflectionMessage)]
+        [RequiresDynamicCode(Pipeline.JsonBody.ReflectionMessage)]
+        set => JsonBody = Pipeline.JsonBody.FromObject(value);
+    }
 
     /// <summary>Gets or sets files sent as multipart/form-data.</summary>
     public FileMap? Files { get; set; }
@@ -67,4 +80,20 @@ public sealed class RequestOptions
 
     /// <summary>Gets or sets the client certificate for this request.</summary>
     public ClientCert? Cert { get; set; }
+
+    /// <summary>Gets or sets the JSON body and how it is serialized.</summary>
+    internal JsonBody? JsonBody { get; set; }
+
+    /// <summary>Sets the JSON body, serialized by a source-generated <paramref name="typeInfo"/> (trimming and Native AOT safe).</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="value">The value; <see langword="null"/> sends no JSON body, as requests' <c>json=None</c>.</param>
+    /// <param name="typeInfo">The type info, such as <c>AppJsonContext.Default.Item</c>; its options apply, not the session's.</param>
+    /// <returns>These options, so the call can end an initializer: <c>new RequestOptions { ... }.SetJson(item, AppJsonContext.Default.Item)</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is <see langword="null"/>.</exception>
+    /// <remarks>The same shape as System.Net.Http.Json's <c>PostAsJsonAsync(uri, value, JsonTypeInfo&lt;T&gt;)</c>; <see cref="Json"/> then returns <paramref name="value"/>.</remarks>
+    public RequestOptions SetJson<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        JsonBody = Pipeline.JsonBody.Create(value, typeInfo);
+        return this;
+    }
 }

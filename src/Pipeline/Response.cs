@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Pipeline;
 
@@ -176,7 +178,10 @@ public sealed class Response : IDisposable
     /// Without a charset (and not <c>text/*</c> or <c>application/json</c>, which name one), the encoding is guessed from
     /// the first four bytes as requests' <c>guess_json_utf</c> does: UTF-8, UTF-16 or UTF-32, either byte order, with or
     /// without a BOM; when no guess fits, the body is decoded as <see cref="Text"/> is.
+    /// Reflection-based; in trimmed and Native AOT apps use <see cref="Json{T}(JsonTypeInfo{T})"/>.
     /// </remarks>
+    [RequiresUnreferencedCode(JsonBody.ReflectionMessage)]
+    [RequiresDynamicCode(JsonBody.ReflectionMessage)]
     public T? Json<T>(JsonSerializerOptions? options = null)
     {
         var (bytes, text) = JsonSource();
@@ -191,6 +196,28 @@ public sealed class Response : IDisposable
         }
     }
 
+    /// <summary>Deserializes the JSON body with a source-generated type info (trimming and Native AOT safe).</summary>
+    /// <typeparam name="T">The type to deserialize.</typeparam>
+    /// <param name="typeInfo">The type info, such as <c>AppJsonContext.Default.Item</c>; its options apply, not the session's.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is <see langword="null"/>.</exception>
+    /// <exception cref="JsonDecodeException">The body is not valid JSON for <typeparamref name="T"/>; the System.Text.Json <see cref="JsonException"/> is its <see cref="Exception.InnerException"/>.</exception>
+    /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
+    /// <remarks>The same shape as System.Net.Http.Json's <c>ReadFromJsonAsync(JsonTypeInfo&lt;T&gt;)</c>.</remarks>
+    public T? Json<T>(JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var (bytes, text) = JsonSource();
+        try
+        {
+            return text is null ? JsonSerializer.Deserialize(bytes.Span, typeInfo) : JsonSerializer.Deserialize(text, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonDecodeException(ex.Message, ex, Request, this);
+        }
+    }
+
     /// <summary>Parses the JSON body into a <see cref="JsonElement"/>.</summary>
     /// <returns>The root element.</returns>
     /// <exception cref="JsonDecodeException">
@@ -198,7 +225,7 @@ public sealed class Response : IDisposable
     /// its <see cref="Exception.InnerException"/>.
     /// </exception>
     /// <exception cref="InvalidOperationException">The response is streamed and its body was not read.</exception>
-    /// <remarks>The encoding is found as for <see cref="Json{T}"/>: requests' <c>guess_json_utf</c> when the response names none.</remarks>
+    /// <remarks>The encoding is found as for <see cref="Json{T}(JsonSerializerOptions)"/>: requests' <c>guess_json_utf</c> when the response names none.</remarks>
     public JsonElement Json()
     {
         var (bytes, text) = JsonSource();

@@ -42,7 +42,7 @@ public partial class Session
             Params = request.Params,
             Headers = request.Headers,
             Data = request.Data,
-            Json = request.Json,
+            JsonBody = request.JsonBody,
             Files = request.Files,
             Auth = request.Auth,
             Cookies = request.Cookies,
@@ -149,7 +149,7 @@ public partial class Session
 
         var headers = MergedHeaders(options.Headers);
         CookieRules.ValidateRequestCookies(options.Cookies);
-        var body = BodyRules.Prepare(method, options.Data, options.Json, options.Files, JsonSerializerOptions);
+        var body = BodyRules.Prepare(method, options.Data, options.JsonBody, options.Files, JsonSerializerOptions);
         var message = new HttpRequestMessage(HttpMethod.Parse(method), uri) { Content = body.Content };
         if (body.Chunked)
         {

@@ -186,14 +186,14 @@ public partial class Session : IDisposable, IAsyncDisposable
         set => field = value is null || value.IsAbsoluteUri ? value : throw new ArgumentException("The base address must be absolute.", nameof(value));
     }
 
-    /// <summary>Gets or sets the System.Text.Json options for JSON bodies and <see cref="Response.Json{T}"/>.</summary>
-    /// <value>The default value is <see cref="JsonSerializerDefaults.Web"/> options.</value>
+    /// <summary>Gets or sets the System.Text.Json options for <see cref="RequestOptions.Json"/> bodies and <see cref="Response.Json{T}(JsonSerializerOptions)"/>.</summary>
+    /// <value>The default value is a new options object with <see cref="JsonSerializerDefaults.Web"/>.</value>
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
     public JsonSerializerOptions JsonSerializerOptions
     {
-        get;
+        get => field ??= SessionSettings.CreateDefaultJsonOptions();
         set => field = value ?? throw new ArgumentNullException(nameof(value));
-    } = SessionSettings.DefaultJsonOptions;
+    }
 
     /// <summary>Gets the transport adapters by URL prefix, longest first.</summary>
     /// <value>The default value maps <c>https://</c> and <c>http://</c> to an <see cref="HttpAdapter"/>.</value>

@@ -16,8 +16,8 @@ public class BasicAuth : Auth
     /// <exception cref="ArgumentException">The credentials have characters the encoding cannot represent.</exception>
     public BasicAuth(string user, string password, Encoding? encoding = null)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(password);
+        AuthArguments.NotNull(user, GetType().Name, "a user name", nameof(user));
+        AuthArguments.NotNull(password, GetType().Name, "a password", nameof(password));
         User = user;
         Password = password;
         Encoding = encoding ?? Encoding.Latin1;

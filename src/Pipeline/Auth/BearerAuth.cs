@@ -7,10 +7,11 @@ public class BearerAuth : Auth
 
     /// <summary>Initializes a new instance of the <see cref="BearerAuth"/> class.</summary>
     /// <param name="token">The token.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="token"/> is <see langword="null"/> (a configuration key that is not set, most often).</exception>
     /// <exception cref="ArgumentException"><paramref name="token"/> is empty or contains CR, LF or another control character.</exception>
     public BearerAuth(string token)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        AuthArguments.NotBlank(token, nameof(BearerAuth), "a token", nameof(token));
         if (token.AsSpan().IndexOfAnyInRange('\0', '\x1F') >= 0 || token.Contains('\x7F', StringComparison.Ordinal))
         {
             throw new ArgumentException("A bearer token cannot contain CR, LF or another control character.", nameof(token));

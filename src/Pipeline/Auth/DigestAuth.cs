@@ -29,8 +29,8 @@ public sealed class DigestAuth : Auth
     /// <exception cref="ArgumentNullException"><paramref name="user"/> or <paramref name="password"/> is <see langword="null"/>.</exception>
     public DigestAuth(string user, string password)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(password);
+        AuthArguments.NotNull(user, nameof(DigestAuth), "a user name", nameof(user));
+        AuthArguments.NotNull(password, nameof(DigestAuth), "a password", nameof(password));
         User = user;
         Password = password;
     }

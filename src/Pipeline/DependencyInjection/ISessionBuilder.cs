@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline;
@@ -12,7 +13,7 @@ public interface ISessionBuilder : IHttpClientBuilder
     /// <typeparam name="THandler">The stage; register it as transient (a chain needs its own instance).</typeparam>
     /// <returns>This builder.</returns>
     /// <remarks>User stages run per hop, after the auth stage and before retries and the transport.</remarks>
-    ISessionBuilder AddStage<THandler>()
+    ISessionBuilder AddStage<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>()
         where THandler : DelegatingHandler;
 
     /// <summary>Adds a stage created by <paramref name="factory"/> for each new handler chain.</summary>

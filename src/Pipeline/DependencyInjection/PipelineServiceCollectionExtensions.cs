@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -29,7 +30,7 @@ public static class PipelineServiceCollectionExtensions
         var builder = AddSessionCore(services, name);
         if (configure is not null)
         {
-            services.Configure(name, configure);
+            services.Configure<SessionSettings>(name, settings => ConfigureNamed(name, configure, settings));
         }
 
         return builder;
@@ -42,14 +43,23 @@ public static class PipelineServiceCollectionExtensions
     /// <returns>A builder that is also an <see cref="IHttpClientBuilder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
-    /// <remarks>Changes to reloadable configuration apply to sessions created afterwards.</remarks>
+    /// <remarks>
+    /// Changes to reloadable configuration apply to sessions created afterwards. A key in the section that is not bound
+    /// (a misspelling such as <c>Hedaers</c>) is logged as a warning, with its full path and the known keys, when the
+    /// settings are first built; <see cref="ValidateConfigurationKeys"/> makes it an error.
+    /// </remarks>
     public static ISessionBuilder AddSession(this IServiceCollection services, string name, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = AddSessionCore(services, name);
-        services.Configure<SessionSettings>(name, settings => SessionSettingsBinder.Bind(configuration, settings));
+        services.AddOptions<SessionSettings>(name).Configure<IServiceProvider>((settings, sp) =>
+        {
+            SessionSettingsBinder.Bind(configuration, settings);
+            var strict = sp.GetRequiredService<IOptionsMonitor<SessionBindingOptions>>().Get(name).ErrorOnUnknownKeys;
+            SessionSettingsKeys.Check(name, configuration, strict, sp.GetService<ILoggerFactory>());
+        });
         services.AddSingleton<IOptionsChangeTokenSource<SessionSettings>>(new ConfigurationChangeTokenSource<SessionSettings>(name, configuration));
         return builder;
     }
@@ -60,7 +70,7 @@ public static class PipelineServiceCollectionExtensions
     /// <param name="configure">Sets the session's defaults, or <see langword="null"/>.</param>
     /// <returns>A builder that is also an <see cref="IHttpClientBuilder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
-    public static ISessionBuilder AddSession<TClient>(this IServiceCollection services, Action<SessionSettings>? configure = null)
+    public static ISessionBuilder AddSession<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, Action<SessionSettings>? configure = null)
         where TClient : class
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -88,6 +98,22 @@ public static class PipelineServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>Makes a configuration key that the session does not bind an error instead of a logged warning (as <c>BinderOptions.ErrorOnUnknownConfiguration</c>).</summary>
+    /// <param name="builder">The session builder, from <c>AddSession(name, configuration)</c>.</param>
+    /// <param name="strict">
+    /// <see langword="true"/>: building the settings throws <see cref="InvalidOperationException"/> listing every unknown
+    /// key with its full path (at host start, since the settings are validated on start); <see langword="false"/>: each
+    /// is logged as a warning (event 20, <c>UnknownConfigurationKey</c>), the default.
+    /// </param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ISessionBuilder ValidateConfigurationKeys(this ISessionBuilder builder, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<SessionBindingOptions>(builder.Name, o => o.ErrorOnUnknownKeys = strict);
+        return builder;
+    }
+
     /// <summary>Sets the lifetime of the keyed <see cref="Session"/> injected with <c>[FromKeyedServices(name)]</c>.</summary>
     /// <param name="builder">The session builder.</param>
     /// <param name="lifetime">
@@ -104,6 +130,20 @@ public static class PipelineServiceCollectionExtensions
         builder.Services.RemoveAllKeyed<Session>(name);
         builder.Services.Add(new ServiceDescriptor(typeof(Session), name, (sp, _) => sp.GetRequiredService<ISessionFactory>().Create(name), lifetime));
         return builder;
+    }
+
+    // A configure delegate that fails (typically a BearerAuth built from a configuration value that is not set) names
+    // the session; the inner exception says what was wrong.
+    private static void ConfigureNamed(string name, Action<SessionSettings> configure, SessionSettings settings)
+    {
+        try
+        {
+            configure(settings);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"Session '{name}': setting its defaults failed in the AddSession(\"{name}\", ...) delegate. {ex.Message}", ex);
+        }
     }
 
     private static SessionBuilder AddSessionCore(IServiceCollection services, string name)

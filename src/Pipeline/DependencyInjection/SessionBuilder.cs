@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline;
@@ -8,7 +9,7 @@ internal sealed class SessionBuilder(string name, IServiceCollection services) :
 
     public IServiceCollection Services { get; } = services;
 
-    public ISessionBuilder AddStage<THandler>()
+    public ISessionBuilder AddStage<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>()
         where THandler : DelegatingHandler
     {
         Services.AddTransient<THandler>();

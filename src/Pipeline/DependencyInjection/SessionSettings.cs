@@ -10,8 +10,6 @@ namespace Pipeline;
 /// <remarks>Not called <c>SessionOptions</c>, so it never clashes with ASP.NET Core's session-state options.</remarks>
 public sealed class SessionSettings
 {
-    internal static readonly JsonSerializerOptions DefaultJsonOptions = CreateDefaultJsonOptions();
-
     // HttpClient's default MaxResponseContentBufferSize.
     internal const long DefaultMaxResponseContentLength = int.MaxValue;
 
@@ -87,14 +85,16 @@ public sealed class SessionSettings
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Gets or sets the System.Text.Json options for JSON bodies and responses.</summary>
-    /// <value>The default value is <see cref="JsonSerializerDefaults.Web"/> options.</value>
+    /// <value>The default value is a new options object with <see cref="JsonSerializerDefaults.Web"/>.</value>
     [Required]
-    public JsonSerializerOptions JsonSerializerOptions { get; set; } = DefaultJsonOptions;
-
-    private static JsonSerializerOptions CreateDefaultJsonOptions()
+    public JsonSerializerOptions JsonSerializerOptions
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
+        get => field ??= CreateDefaultJsonOptions();
+        set;
     }
+
+    // A plain options object, no resolver chosen: nothing reflective is built until a caller serializes through it
+    // (RequestOptions.Json, Response.Json<T>(options)), so a trimmed or Native AOT app that passes JsonTypeInfo never
+    // touches reflection. (JsonSerializerOptions.Web and MakeReadOnly(true) both require it.)
+    internal static JsonSerializerOptions CreateDefaultJsonOptions() => new(JsonSerializerDefaults.Web);
 }

@@ -11,7 +11,7 @@ internal static class BodyRules
 
     /// <summary>Builds the body: JSON only when data is empty; files make multipart with data fields first; form data is urlencoded.</summary>
     /// <returns>The content (or <see langword="null"/> for none) and its bytes when they are known without reading a stream.</returns>
-    public static PreparedBody Prepare(string method, RequestData? data, object? json, FileMap? files, JsonSerializerOptions jsonOptions)
+    public static PreparedBody Prepare(string method, RequestData? data, JsonBody? json, FileMap? files, JsonSerializerOptions jsonOptions)
     {
         if (data is not null && data.IsEmpty)
         {
@@ -47,11 +47,11 @@ internal static class BodyRules
 
     // requests' prepare_body dumps with allow_nan=False and turns the ValueError (NaN, a cycle) into InvalidJSONError,
     // before anything is sent.
-    private static byte[] SerializeJson(object json, JsonSerializerOptions options)
+    private static byte[] SerializeJson(JsonBody json, JsonSerializerOptions options)
     {
         try
         {
-            return JsonSerializer.SerializeToUtf8Bytes(json, json.GetType(), options);
+            return json.Serialize(options);
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException)
         {

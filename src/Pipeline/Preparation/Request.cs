@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
+
 namespace Pipeline;
 
 /// <summary>
@@ -34,7 +37,14 @@ public sealed class Request
     public RequestData? Data { get; set; }
 
     /// <summary>Gets or sets a value serialized as the JSON body when <see cref="Data"/> is empty.</summary>
-    public object? Json { get; set; }
+    /// <remarks>Setting it serializes by reflection; in trimmed and Native AOT apps use <see cref="SetJson{T}(T, JsonTypeInfo{T})"/>.</remarks>
+    public object? Json
+    {
+        get => JsonBody?.Value;
+        [RequiresUnreferencedCode(Pipeline.JsonBody.ReflectionMessage)]
+        [RequiresDynamicCode(Pipeline.JsonBody.ReflectionMessage)]
+        set => JsonBody = Pipeline.JsonBody.FromObject(value);
+    }
 
     /// <summary>Gets or sets files sent as multipart/form-data.</summary>
     public FileMap? Files { get; set; }
@@ -47,6 +57,21 @@ public sealed class Request
 
     /// <summary>Gets or sets hooks that replace the session's hooks for this request.</summary>
     public HookMap? Hooks { get; set; }
+
+    /// <summary>Gets or sets the JSON body and how it is serialized.</summary>
+    internal JsonBody? JsonBody { get; set; }
+
+    /// <summary>Sets the JSON body, serialized by a source-generated <paramref name="typeInfo"/> (trimming and Native AOT safe).</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="value">The value; <see langword="null"/> sends no JSON body.</param>
+    /// <param name="typeInfo">The type info, such as <c>AppJsonContext.Default.Item</c>; its options apply, not the session's.</param>
+    /// <returns>This request.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is <see langword="null"/>.</exception>
+    public Request SetJson<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        JsonBody = Pipeline.JsonBody.Create(value, typeInfo);
+        return this;
+    }
 
     /// <summary>Returns the method and URL, with credentials redacted.</summary>
     /// <returns>The description.</returns>

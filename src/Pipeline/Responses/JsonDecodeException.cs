@@ -2,7 +2,7 @@ namespace Pipeline;
 
 /// <summary>
 /// The exception thrown when a response body is not valid JSON for <see cref="Response.Json()"/> or
-/// <see cref="Response.Json{T}"/> (requests' <c>JSONDecodeError</c>, a <c>RequestException</c> through <c>InvalidJSONError</c>,
+/// <see cref="Response.Json{T}(System.Text.Json.JsonSerializerOptions)"/> (requests' <c>JSONDecodeError</c>, a <c>RequestException</c> through <c>InvalidJSONError</c>,
 /// as here); the System.Text.Json <see cref="System.Text.Json.JsonException"/> is the <see cref="Exception.InnerException"/>.
 /// </summary>
 public class JsonDecodeException : InvalidJsonException

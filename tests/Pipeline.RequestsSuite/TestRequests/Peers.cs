@@ -158,7 +158,9 @@ internal sealed class Tarpit : IDisposable
     {
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(0);
-        for (var i = 0; i < 3; i++)
+        // Fill the accept queue until a connection stays pending: then the next one (the test's) hangs in its connect,
+        // however slow the machine is to complete the earlier handshakes.
+        for (var i = 0; i < 64; i++)
         {
             var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
             try
@@ -171,9 +173,11 @@ internal sealed class Tarpit : IDisposable
             }
 
             _fillers.Add(filler);
+            if (!filler.Poll(TimeSpan.FromMilliseconds(300), SelectMode.SelectWrite))
+            {
+                break;
+            }
         }
-
-        Thread.Sleep(200);
     }
 
     public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndPoint!).Port}";

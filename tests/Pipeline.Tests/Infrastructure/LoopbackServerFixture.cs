@@ -1,17 +1,17 @@
-using Pipeline.TestServer;
+using Pipeline.Testing;
 
 namespace Pipeline.Tests.Infrastructure;
 
 /// <summary>One Kestrel httpbin-like app on 127.0.0.1 shared by a test collection.</summary>
 public sealed class LoopbackServerFixture : IAsyncLifetime
 {
-    private LoopbackApp? _app;
+    private LoopbackServer? _app;
 
-    public LoopbackApp App => _app ?? throw new InvalidOperationException("The loopback server is not started.");
+    public LoopbackServer App => _app ?? throw new InvalidOperationException("The loopback server is not started.");
 
     public string Url(string pathAndQuery) => App.Url(pathAndQuery);
 
-    public async Task InitializeAsync() => _app = await LoopbackApp.StartAsync();
+    public async Task InitializeAsync() => _app = await LoopbackServer.StartAsync();
 
     public async Task DisposeAsync()
     {

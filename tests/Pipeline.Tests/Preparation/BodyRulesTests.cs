@@ -6,7 +6,7 @@ namespace Pipeline.Tests.Preparation;
 // requests' prepare_body and prepare_content_length; expected bodies come from requests 2.34.
 public sealed class BodyRulesTests
 {
-    private static readonly JsonSerializerOptions JsonOptions = SessionSettings.DefaultJsonOptions;
+    private static readonly JsonSerializerOptions JsonOptions = SessionSettings.CreateDefaultJsonOptions();
 
     [Theory]
     [InlineData("POST")]
@@ -89,7 +89,7 @@ public sealed class BodyRulesTests
     public async Task Prepare_EmptyFormAndJson_SendsJson()
     {
         // Acceptance check 5: json is used only when data is falsy.
-        var body = BodyRules.Prepare("POST", new Dictionary<string, string>(), new { j = 1 }, null, JsonOptions);
+        var body = BodyRules.Prepare("POST", new Dictionary<string, string>(), JsonBody.FromObject(new { j = 1 }), null, JsonOptions);
 
         Assert.Equal("""{"j":1}""", await body.Content!.ReadAsStringAsync());
         Assert.Equal("application/json", body.Content.Headers.ContentType?.ToString());
@@ -98,7 +98,7 @@ public sealed class BodyRulesTests
     [Fact]
     public void Prepare_FormAndJson_SendsFormAndIgnoresJson()
     {
-        var body = BodyRules.Prepare("POST", new Dictionary<string, string> { ["a"] = "1" }, new { j = 1 }, null, JsonOptions);
+        var body = BodyRules.Prepare("POST", new Dictionary<string, string> { ["a"] = "1" }, JsonBody.FromObject(new { j = 1 }), null, JsonOptions);
 
         Assert.Equal("a=1", Encoding.ASCII.GetString(body.Bytes!));
         Assert.Equal("application/x-www-form-urlencoded", body.Content!.Headers.ContentType?.ToString());
@@ -107,7 +107,7 @@ public sealed class BodyRulesTests
     [Fact]
     public void Prepare_Json_IsSerializedWithTheGivenOptionsAndLengthCounted()
     {
-        var body = BodyRules.Prepare("POST", null, new { FirstName = "a" }, null, JsonOptions);
+        var body = BodyRules.Prepare("POST", null, JsonBody.FromObject(new { FirstName = "a" }), null, JsonOptions);
 
         Assert.Equal("""{"firstName":"a"}""", Encoding.UTF8.GetString(body.Bytes!));
         Assert.Equal(body.Bytes!.Length, body.Content!.Headers.ContentLength);
@@ -116,7 +116,7 @@ public sealed class BodyRulesTests
     [Fact]
     public void Prepare_JsonWithNonAscii_IsEscapedAsRequestsDumps()
     {
-        var body = BodyRules.Prepare("POST", null, new { j = "ü" }, null, new JsonSerializerOptions());
+        var body = BodyRules.Prepare("POST", null, JsonBody.FromObject(new { j = "ü" }), null, new JsonSerializerOptions());
 
         Assert.All(body.Bytes!, b => Assert.True(b < 0x80));
         Assert.Equal("ü", JsonDocument.Parse(body.Bytes).RootElement.GetProperty("j").GetString());
@@ -125,7 +125,7 @@ public sealed class BodyRulesTests
     [Fact]
     public void Prepare_JsonOnGet_IsStillSent()
     {
-        var body = BodyRules.Prepare("GET", null, new { j = 1 }, null, JsonOptions);
+        var body = BodyRules.Prepare("GET", null, JsonBody.FromObject(new { j = 1 }), null, JsonOptions);
 
         Assert.Equal("""{"j":1}""", Encoding.UTF8.GetString(body.Bytes!));
     }
@@ -259,7 +259,7 @@ public sealed class BodyRulesTests
     {
         var files = new FileMap { ["f"] = new FileItem("a.txt", "x"u8.ToArray()) };
 
-        var body = BodyRules.Prepare("POST", null, new { j = 1 }, files, JsonOptions);
+        var body = BodyRules.Prepare("POST", null, JsonBody.FromObject(new { j = 1 }), files, JsonOptions);
 
         Assert.Equal("multipart/form-data", body.Content!.Headers.ContentType!.MediaType);
         Assert.DoesNotContain("\"j\"", Encoding.UTF8.GetString(body.Bytes!), StringComparison.Ordinal);
@@ -308,7 +308,7 @@ public sealed class BodyRulesTests
     public void Prepare_JsonNotSerializable_IsInvalidJsonException_AsTestPostJsonNan(double value)
     {
         var error = Assert.Throws<InvalidJsonException>(
-            () => BodyRules.Prepare("POST", null, new Dictionary<string, double> { ["foo"] = value }, null, JsonOptions));
+            () => BodyRules.Prepare("POST", null, JsonBody.FromObject(new Dictionary<string, double> { ["foo"] = value }), null, JsonOptions));
 
         Assert.IsAssignableFrom<RequestException>(error);
         Assert.NotNull(error.InnerException);
@@ -320,7 +320,7 @@ public sealed class BodyRulesTests
         var cycle = new Node();
         cycle.Next = cycle;
 
-        var error = Assert.Throws<InvalidJsonException>(() => BodyRules.Prepare("POST", null, cycle, null, JsonOptions));
+        var error = Assert.Throws<InvalidJsonException>(() => BodyRules.Prepare("POST", null, JsonBody.FromObject(cycle), null, JsonOptions));
 
         Assert.IsType<JsonException>(error.InnerException);
     }

@@ -225,7 +225,7 @@ public sealed class ProxyTests : IClassFixture<TinyproxyFixture>, IClassFixture<
     [MemberData(nameof(Kinds))]
     public async Task Https_ThroughTinyproxy_TunnelsWithConnect_AndVerifiesTheOrigin(string kind)
     {
-        await using var secure = await Pipeline.TestServer.LoopbackApp.StartAsync(_pki.Server, requireClientCertificate: false);
+        await using var secure = await Pipeline.Testing.LoopbackServer.StartAsync(_pki.Server, requireClientCertificate: false);
         using var handle = TestSessions.Create(kind, s => s.Verify = _pki.CaBundlePath);
 
         var open = await handle.Session.GetAsync(secure.Url("/headers"), new() { Proxies = new() { ["https"] = _proxy.OpenUrl } });

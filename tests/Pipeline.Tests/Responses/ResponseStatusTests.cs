@@ -94,6 +94,6 @@ public sealed class ResponseStatusTests
             RequestMessage = new HttpRequestMessage(HttpMethod.Get, new Uri(url)),
             Content = content,
         };
-        return new Response(message, null, TimeSpan.Zero, SessionSettings.DefaultJsonOptions);
+        return new Response(message, null, TimeSpan.Zero, SessionSettings.CreateDefaultJsonOptions());
     }
 }

@@ -131,5 +131,5 @@ public sealed class HostileInputTests : IAsyncLifetime
     }
 
     private static Response StubResponse() =>
-        new(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent([1]) }, null, TimeSpan.Zero, SessionSettings.DefaultJsonOptions);
+        new(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent([1]) }, null, TimeSpan.Zero, SessionSettings.CreateDefaultJsonOptions());
 }

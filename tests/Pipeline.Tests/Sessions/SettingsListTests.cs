@@ -98,7 +98,7 @@ public sealed class SettingsListTests
         ["JsonSerializerOptions"] = "an options object",
     };
 
-    private static readonly Dictionary<string, string> ConfigurationSamples = new()
+    internal static readonly Dictionary<string, string> ConfigurationSamples = new()
     {
         ["BaseAddress"] = "http://base.test/",
         ["Headers:X-Guard"] = "1",

@@ -1,7 +1,7 @@
 using System.Net;
 using Pipeline.Tests.Infrastructure;
 using Pipeline.Tests.Sessions;
-using Pipeline.TestServer;
+using Pipeline.Testing;
 
 namespace Pipeline.Tests.Transport;
 
@@ -12,11 +12,11 @@ public sealed class TlsEnvironmentTests(Certificates pki) : IClassFixture<Certif
     private readonly Certificates _pki = pki;
     private readonly string? _requests = Environment.GetEnvironmentVariable("REQUESTS_CA_BUNDLE");
     private readonly string? _curl = Environment.GetEnvironmentVariable("CURL_CA_BUNDLE");
-    private LoopbackApp _server = null!;
+    private LoopbackServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await LoopbackApp.StartAsync(_pki.Server, requireClientCertificate: false);
+        _server = await LoopbackServer.StartAsync(_pki.Server, requireClientCertificate: false);
         Environment.SetEnvironmentVariable("REQUESTS_CA_BUNDLE", _pki.CaBundlePath);
         Environment.SetEnvironmentVariable("CURL_CA_BUNDLE", null);
     }

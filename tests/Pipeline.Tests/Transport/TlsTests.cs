@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Tests.Infrastructure;
-using Pipeline.TestServer;
+using Pipeline.Testing;
 
 namespace Pipeline.Tests.Transport;
 
@@ -10,15 +10,15 @@ namespace Pipeline.Tests.Transport;
 public sealed class TlsTests(Certificates pki) : IClassFixture<Certificates>, IAsyncLifetime
 {
     private readonly Certificates _pki = pki;
-    private LoopbackApp _trusted = null!;
-    private LoopbackApp _mutual = null!;
+    private LoopbackServer _trusted = null!;
+    private LoopbackServer _mutual = null!;
 
     public static TheoryData<string> Kinds => TestSessions.Kinds;
 
     public async Task InitializeAsync()
     {
-        _trusted = await LoopbackApp.StartAsync(_pki.Server, requireClientCertificate: false);
-        _mutual = await LoopbackApp.StartAsync(_pki.Server, requireClientCertificate: true);
+        _trusted = await LoopbackServer.StartAsync(_pki.Server, requireClientCertificate: false);
+        _mutual = await LoopbackServer.StartAsync(_pki.Server, requireClientCertificate: true);
     }
 
     public async Task DisposeAsync()
@@ -109,7 +109,7 @@ public sealed class TlsTests(Certificates pki) : IClassFixture<Certificates>, IA
     [Fact]
     public async Task Verify_ExpiredCertificate_IsSslExceptionNamingTheReason()
     {
-        await using var expired = await LoopbackApp.StartAsync(_pki.Expired, requireClientCertificate: false);
+        await using var expired = await LoopbackServer.StartAsync(_pki.Expired, requireClientCertificate: false);
         using var session = new Session { Verify = _pki.CaBundlePath };
 
         var error = await Assert.ThrowsAsync<SslException>(() => session.GetAsync(expired.Url("/get")));
@@ -120,7 +120,7 @@ public sealed class TlsTests(Certificates pki) : IClassFixture<Certificates>, IA
     [Fact]
     public async Task Verify_NameMismatch_IsSslExceptionNamingTheReason()
     {
-        await using var wrongName = await LoopbackApp.StartAsync(_pki.WrongName, requireClientCertificate: false);
+        await using var wrongName = await LoopbackServer.StartAsync(_pki.WrongName, requireClientCertificate: false);
         using var session = new Session { Verify = _pki.CaBundlePath };
 
         var error = await Assert.ThrowsAsync<SslException>(() => session.GetAsync(wrongName.Url("/get")));

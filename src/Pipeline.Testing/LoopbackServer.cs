@@ -11,16 +11,33 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Pipeline.TestServer;
+namespace Pipeline.Testing;
 
 /// <summary>
-/// An httpbin-like Kestrel app on 127.0.0.1 with a free port, shared by the tests and the samples.
+/// An in-process, httpbin-like HTTP server (Kestrel) on 127.0.0.1 with a free port, for tests and samples that must run
+/// offline: <c>await using var server = await LoopbackServer.StartAsync(); server.Url("/get")</c>.
 /// </summary>
-public sealed class LoopbackApp : IAsyncDisposable
+/// <remarks>
+/// <para>
+/// Endpoints, in httpbin's shapes: <c>/get</c>, <c>/post</c>, <c>/put</c>, <c>/patch</c>, <c>/delete</c> and
+/// <c>/anything/...</c> echo the request as JSON (<c>method</c>, <c>url</c>, <c>args</c>, <c>headers</c>, <c>data</c>,
+/// <c>form</c>, <c>files</c>, <c>json</c>); <c>/headers</c>; <c>/status/{code}</c> (optional <c>?reason=</c>);
+/// <c>/json</c>; <c>/redirect/{n}</c> and <c>/redirect-to?url=&amp;status_code=</c>; <c>/cookies</c> and
+/// <c>/cookies/set?name=value</c>; <c>/digest-auth/{qop}/{user}/{passwd}/{algorithm}</c> (a strict RFC 7616 verifier);
+/// <c>/gzip</c>, <c>/deflate</c>, <c>/brotli</c>; <c>/bytes/{n}</c>, <c>/stream-bytes/{n}</c>; <c>/response-headers?name=value</c>.
+/// </para>
+/// <para>
+/// Beyond httpbin, for failure paths: <c>/stall-body?ms=</c> (half a body, then a pause), <c>/reset-mid-body</c> (a
+/// connection reset while the body is read), <c>/broken-gzip</c>, <c>/redirect-with?status=&amp;to=&amp;cookie=</c>,
+/// <c>/set-cookie/...?h=</c> (raw Set-Cookie values), <c>/bearer-check?token=</c>, <c>/lines</c>, <c>/text?type=</c>,
+/// <c>/client-cert</c> and <c>/login</c>.
+/// </para>
+/// </remarks>
+public sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LoopbackApp(WebApplication app, string baseUrl)
+    private LoopbackServer(WebApplication app, string baseUrl)
     {
         _app = app;
         BaseUrl = baseUrl;
@@ -29,18 +46,18 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary>Gets the base URL, such as <c>http://127.0.0.1:41234</c> (no trailing slash).</summary>
     public string BaseUrl { get; }
 
-    /// <summary>Starts the app on 127.0.0.1 with a free port.</summary>
+    /// <summary>Starts a server over plain HTTP on 127.0.0.1 with a free port.</summary>
     /// <param name="cancellationToken">The token to observe.</param>
-    /// <returns>The running app.</returns>
-    public static Task<LoopbackApp> StartAsync(CancellationToken cancellationToken = default) =>
+    /// <returns>The running server; dispose it to stop it.</returns>
+    public static Task<LoopbackServer> StartAsync(CancellationToken cancellationToken = default) =>
         StartAsync(null, requireClientCertificate: false, cancellationToken);
 
-    /// <summary>Starts the app on 127.0.0.1 with a free port, over HTTPS when a server certificate is given.</summary>
+    /// <summary>Starts a server on 127.0.0.1 with a free port, over HTTPS when a server certificate is given.</summary>
     /// <param name="serverCertificate">The server certificate (with its private key), or <see langword="null"/> for plain HTTP.</param>
     /// <param name="requireClientCertificate">Whether the TLS handshake requires a client certificate (any is accepted).</param>
     /// <param name="cancellationToken">The token to observe.</param>
-    /// <returns>The running app.</returns>
-    public static async Task<LoopbackApp> StartAsync(
+    /// <returns>The running server; dispose it to stop it.</returns>
+    public static async Task<LoopbackServer> StartAsync(
         System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate,
         bool requireClientCertificate,
         CancellationToken cancellationToken = default)
@@ -66,15 +83,16 @@ public sealed class LoopbackApp : IAsyncDisposable
         Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new LoopbackApp(app, address.TrimEnd('/'));
+        return new LoopbackServer(app, address.TrimEnd('/'));
     }
 
-    /// <summary>Builds an absolute URL on this app.</summary>
+    /// <summary>Builds an absolute URL on this server.</summary>
     /// <param name="pathAndQuery">The path, starting with '/'.</param>
     /// <returns>The URL.</returns>
     public string Url(string pathAndQuery) => BaseUrl + pathAndQuery;
 
-    /// <inheritdoc/>
+    /// <summary>Stops the server and releases its port.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);
@@ -253,7 +271,7 @@ public sealed class LoopbackApp : IAsyncDisposable
         // challenge (?cookie=1, or the raw values given as ?h=..., repeatable), and a nonce that is rotated after each
         // success so the next pre-emptive try is stale (?rotate=1); ?redirect=/path answers a success with a 302 there.
         app.Map("/digest-auth/{qop}/{user}/{passwd}/{algorithm}", (HttpContext c, string qop, string user, string passwd, string algorithm) =>
-            DigestEndpoint.Handle(c, qop, user, passwd, algorithm));
+            DigestEndpoint.HandleAsync(c, qop, user, passwd, algorithm));
 
         // A bearer endpoint whose valid token is given by ?token=; anything else is 401.
         app.Map("/bearer-check", (HttpContext c, string token) =>

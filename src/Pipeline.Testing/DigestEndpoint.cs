@@ -1,16 +1,17 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
-namespace Pipeline.TestServer;
+namespace Pipeline.Testing;
 
 /// <summary>A strict RFC 7616 Digest verifier for tests: it checks the response hash, the nonce and the nonce count.</summary>
 internal static class DigestEndpoint
 {
     private static readonly ConcurrentDictionary<string, NonceState> Nonces = new();
 
-    public static async Task Handle(HttpContext context, string qop, string user, string password, string algorithm)
+    public static async Task HandleAsync(HttpContext context, string qop, string user, string password, string algorithm)
     {
         var key = context.Request.Path.Value!;
         var state = Nonces.GetOrAdd(key, _ => new NonceState());
@@ -62,10 +63,10 @@ internal static class DigestEndpoint
         var challenge = new StringBuilder($"Digest realm=\"pipeline@loopback\", nonce=\"{state.Nonce}\", opaque=\"0pa9ue\"");
         if (qop != "none")
         {
-            challenge.Append($", qop=\"{qop}\"");
+            challenge.Append(CultureInfo.InvariantCulture, $", qop=\"{qop}\"");
         }
 
-        challenge.Append($", algorithm={algorithm}");
+        challenge.Append(CultureInfo.InvariantCulture, $", algorithm={algorithm}");
         if (stale)
         {
             challenge.Append(", stale=true");
