@@ -20,6 +20,7 @@ internal sealed class HarExchange
     private Version? _responseVersion;
     private List<KeyValuePair<string, string>>? _responseHeaders;
     private string[]? _encodings;
+    private long? _declaredLength;
     private string? _error;
 
     public HarExchange(HttpRequestMessage request, int cap, DateTimeOffset startedAt)
@@ -86,6 +87,7 @@ internal sealed class HarExchange
             _responseVersion = response.Version;
             _responseHeaders = headers;
             _encodings = encodings;
+            _declaredLength = raw.Headers.ContentLength;
             _responseBody = new HarBodyCapture(Cap);
         }
     }
@@ -95,6 +97,12 @@ internal sealed class HarExchange
         lock (_gate)
         {
             _responseBody?.Append(data);
+
+            // A decoder stops reading at the end of its compressed stream, before the transport's end of body.
+            if (_responseBody is { } body && body.Total >= _declaredLength)
+            {
+                body.Complete = true;
+            }
         }
     }
 
