@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,12 +53,19 @@ public sealed class OAuth2TestServer : IAsyncDisposable
     /// <summary>Gets or sets a fixed answer of the token endpoint (status, content type, body) instead of the real one.</summary>
     public (int Status, string ContentType, string Body)? FixedAnswer { get; set; }
 
-    public static async Task<OAuth2TestServer> StartAsync()
+    /// <summary>Starts the server on 127.0.0.1 with a free port, over HTTPS when a server certificate is given.</summary>
+    public static async Task<OAuth2TestServer> StartAsync(X509Certificate2? serverCertificate = null)
     {
         var server = new OAuth2TestServer();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (serverCertificate is not null)
+            {
+                listen.UseHttps(serverCertificate);
+            }
+        }));
         var app = builder.Build();
         app.MapPost("/token", server.TokenAsync);
         app.Map("/api/{**rest}", server.Api);
