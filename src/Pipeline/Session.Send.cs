@@ -198,6 +198,7 @@ public partial class Session
         BodyStream = parts.BodyStream,
         BodyStreamStart = parts.BodyStreamStart,
         BodyStreamsRewind = parts.BodyStreamsRewind,
+        HarRecorders = Volatile.Read(ref _harRecorders),
     };
 
     /// <summary>

@@ -56,9 +56,10 @@ public static class PipelineServiceCollectionExtensions
         var builder = AddSessionCore(services, name);
         services.AddOptions<SessionSettings>(name).Configure<IServiceProvider>((settings, sp) =>
         {
-            SessionSettingsBinder.Bind(configuration, settings);
+            // Unknown keys first: a misspelled key explains a missing value better than the binder's complaint about it.
             var strict = sp.GetRequiredService<IOptionsMonitor<SessionBindingOptions>>().Get(name).ErrorOnUnknownKeys;
             SessionSettingsKeys.Check(name, configuration, strict, sp.GetService<ILoggerFactory>());
+            SessionSettingsBinder.Bind(configuration, settings);
         });
         services.AddSingleton<IOptionsChangeTokenSource<SessionSettings>>(new ConfigurationChangeTokenSource<SessionSettings>(name, configuration));
         return builder;

@@ -75,6 +75,7 @@ internal static class SessionSettingsBinder
         settings.TrustEnv = ReadBool(configuration, "TrustEnv") ?? settings.TrustEnv;
         settings.Stream = ReadBool(configuration, "Stream") ?? settings.Stream;
         BindRetry(configuration, settings);
+        AuthSettingsBinder.Bind(configuration, settings);
     }
 
     // Uri alone takes "/v1" for a file path on Unix and "localhost:5000" for the scheme "localhost"; neither is a base address.

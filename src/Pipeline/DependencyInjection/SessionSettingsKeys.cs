@@ -22,6 +22,11 @@ internal static partial class SessionSettingsKeys
         ["Timeout"] = ["Connect", "Read"],
         ["MaxRedirects"] = [],
         ["MaxResponseContentLength"] = [],
+        ["Auth"] =
+        [
+            "Type", "User", "Password", "Token", "TokenUrl", "ClientId", "ClientSecret", "Scope", "ClientAuthentication",
+            "ExpirySkew", "Parameters", "RefreshToken",
+        ],
         ["TrustEnv"] = [],
         ["Stream"] = [],
         ["Retry"] =
@@ -32,7 +37,7 @@ internal static partial class SessionSettingsKeys
     };
 
     // Settings that exist but are objects or delegates, so they are set in code; a key for one is still reported.
-    private static readonly HashSet<string> CodeOnly = new(StringComparer.OrdinalIgnoreCase) { "Auth", "Hooks", "TimeProvider", "JsonSerializerOptions" };
+    private static readonly HashSet<string> CodeOnly = new(StringComparer.OrdinalIgnoreCase) { "Hooks", "TimeProvider", "JsonSerializerOptions" };
 
     /// <summary>Describes every key of <paramref name="configuration"/> that is not bound, with its full path.</summary>
     public static List<string> FindUnknown(IConfiguration configuration)

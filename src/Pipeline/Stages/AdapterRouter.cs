@@ -20,7 +20,11 @@ internal sealed class AdapterRouter : HttpMessageHandler
         var url = request.RequestUri?.OriginalString ?? string.Empty;
         var entry = AdapterMap.Find(entries, url)
             ?? throw new InvalidSchemaException($"No connection adapters were found for '{Redaction.RedactUrl(url)}'");
-        return entry.Invoker.SendAsync(request, cancellationToken);
+
+        // A HAR recording sits here, next to the adapter, so it sees every hop as it goes on the wire.
+        return context?.HarRecorders is { } recorders
+            ? HarRecorder.SendAsync(recorders, request, entry.Invoker, cancellationToken)
+            : entry.Invoker.SendAsync(request, cancellationToken);
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>

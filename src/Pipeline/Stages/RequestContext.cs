@@ -90,4 +90,7 @@ internal sealed class RequestContext
 
     /// <summary>Whether a multipart body of file streams can be sent again as it is (every stream can seek).</summary>
     public bool BodyStreamsRewind { get; init; }
+
+    /// <summary>Gets the session's HAR recordings running when the request started, or null; the AdapterRouter records each hop in them.</summary>
+    public HarRecorder[]? HarRecorders { get; init; }
 }

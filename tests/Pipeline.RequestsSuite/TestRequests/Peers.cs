@@ -173,7 +173,9 @@ internal sealed class Tarpit : IDisposable
             }
 
             _fillers.Add(filler);
-            if (!filler.Poll(TimeSpan.FromMilliseconds(300), SelectMode.SelectWrite))
+
+            // Still pending after a long wait: the queue is full (a busy machine may only be slow to answer).
+            if (!filler.Poll(TimeSpan.FromMilliseconds(300), SelectMode.SelectWrite) && !filler.Poll(TimeSpan.FromMilliseconds(700), SelectMode.SelectWrite))
             {
                 break;
             }

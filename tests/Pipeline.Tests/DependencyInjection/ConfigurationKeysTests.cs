@@ -40,7 +40,8 @@ public sealed class ConfigurationKeysTests
         {
             ["Sessions:github:BaseAdress"] = "https://api.github.com/",
             ["Sessions:github:Retry:Totl"] = "3",
-            ["Sessions:github:Auth:Token"] = "secret",
+            ["Sessions:github:Auth:Tokn"] = "secret",
+            ["Sessions:github:Hooks:Response"] = "log",
         });
         using var provider = ServiceProviders.Build(s => s
             .AddSession("github", configuration.GetSection("Sessions:github"))
@@ -52,7 +53,8 @@ public sealed class ConfigurationKeysTests
         Assert.Contains("Session 'github'", error.Message, StringComparison.Ordinal);
         Assert.Contains("'Sessions:github:BaseAdress' is not a session setting (did you mean 'BaseAddress'?)", error.Message, StringComparison.Ordinal);
         Assert.Contains("'Sessions:github:Retry:Totl' is not a Retry setting (did you mean 'Total'?)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("'Sessions:github:Auth' is not bound from configuration: set Auth in code", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Sessions:github:Auth:Tokn' is not a Auth setting (did you mean 'Token'?)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Sessions:github:Hooks' is not bound from configuration: set Hooks in code", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
     }
 

@@ -92,7 +92,6 @@ public sealed class SettingsListTests
     // Settings the configuration binder does not bind, with the reason; every other one needs a key below.
     private static readonly Dictionary<string, string> CodeOnly = new()
     {
-        ["Auth"] = "credentials are objects (and secrets); set them in code",
         ["Hooks"] = "delegates",
         ["TimeProvider"] = "a clock object",
         ["JsonSerializerOptions"] = "an options object",
@@ -112,6 +111,10 @@ public sealed class SettingsListTests
         ["Stream"] = "true",
         ["Timeout"] = "5",
         ["Retry"] = "2",
+        ["Auth:Type"] = "OAuth2ClientCredentials",
+        ["Auth:TokenUrl"] = "https://idp.test/token",
+        ["Auth:ClientId"] = "guard",
+        ["Auth:ClientSecret"] = "guard-secret",
     };
 
     public static TheoryData<string> Settings => [.. SettingNames()];
