@@ -342,11 +342,84 @@ internal static class CookieRules
             return null;
         }
 
-        // Only the groups that can match are read: every host's, the host's own, and the domain cookies stored under the
-        // host and under each domain above it (RFC 6265 domain-match). The jar's other domains cost nothing.
+        if (!withRequestCookies && !snapshot.HasDomainGroups)
+        {
+            // Cookies for every host alone and no request cookies, the common case (a session's jar.Set): at most one
+            // match is built without the general path's buffers.
+            if (snapshot.EveryHost is not { } only)
+            {
+                return null;
+            }
+
+            if (TryBuildSingle(only, uri, time, jar, out var single))
+            {
+                return single;
+            }
+        }
+
+        var picks = default(PickList);
+        var context = new MatchContext(uri, time);
+        if (snapshot.HasDomainGroups)
+        {
+            AddIndexed(ref picks, ref context, snapshot, requestCookies, redirected, requestCookiesRank);
+        }
+        else
+        {
+            // Cookies for every host alone (what jar.Set makes): one group, the request's cookies with or after it.
+            AddCandidate(ref picks, ref context, snapshot.EveryHost is { Entries.Length: > 0 } everyHost ? everyHost : null, withRequestCookies ? requestCookies : null, redirected);
+        }
+
+        var header = Write(ref picks, jar.Limits);
+        picks.Release();
+        return header;
+    }
+
+    // The header of a group when at most one of its cookies matches; false as soon as a second does.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryBuildSingle(DomainGroup group, Uri uri, TimeProvider time, CookieJar jar, out string? header)
+    {
+        header = null;
+        Cookie? found = null;
+        DateTime? utcNow = null;
+        foreach (var stored in group.Entries)
+        {
+            var entry = stored.Entry;
+            var cookie = entry.Cookie;
+            if ((entry.CanExpire && entry.IsExpired(utcNow ??= time.GetUtcNow().UtcDateTime))
+                || (cookie.Secure && uri.Scheme != Uri.UriSchemeHttps)
+                || (cookie.Path != "/" && !PathMatches(cookie.Path, uri.AbsolutePath)))
+            {
+                continue;
+            }
+
+            if (found is not null)
+            {
+                return false;
+            }
+
+            found = cookie;
+        }
+
+        if (found is not null && found.Name.Length + 1 + found.Value.Length <= jar.Limits.MaxCookieHeaderLength)
+        {
+            header = string.Concat(found.Name, "=", found.Value);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the matching cookies in jar order. Only the groups that can match are read: every host's, the host's own,
+    /// and the domain cookies stored under the host and under each domain above it (RFC 6265 domain-match); the jar's
+    /// other domains cost nothing.
+    /// </summary>
+    private static void AddIndexed(ref PickList picks, ref MatchContext context, CookieSnapshot snapshot, IDictionary<string, string>? requestCookies, bool redirected, long? requestCookiesRank)
+    {
+        var withRequestCookies = requestCookies is { Count: > 0 };
         var buffer = default(CandidateBuffer);
         Span<Candidate> candidates = buffer;
         var count = 0;
+
         // Sort keys: a domain of rank r sorts at 2r + 1, the request's cookies at 2w, before any domain that entered the
         // jar at or after their moment w (a domain this call's redirects added) and after every earlier one.
         var requestKey = (requestCookiesRank ?? (long.MaxValue / 4)) * 2;
@@ -361,52 +434,47 @@ internal static class CookieRules
             candidates[count++] = new Candidate(null, requestKey);
         }
 
-        if (snapshot.HasDomainGroups)
+        var uri = context.Uri;
+        var host = uri.IdnHost.ToLowerInvariant();
+        if (snapshot.TryGetNode(host, out var node))
         {
-            var host = uri.IdnHost.ToLowerInvariant();
-            if (snapshot.TryGetNode(host, out var node))
-            {
-                Append(ref candidates, ref count, node.HostOnly);
-                Append(ref candidates, ref count, node.Domain);
-            }
+            Append(ref candidates, ref count, node.HostOnly);
+            Append(ref candidates, ref count, node.Domain);
+        }
 
-            // A domain cookie matches the subdomains of its domain, never on an IP address.
-            if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6))
+        // A domain cookie matches the subdomains of its domain, never on an IP address.
+        if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6))
+        {
+            for (var dot = host.IndexOf('.'); dot >= 0; dot = host.IndexOf('.', dot + 1))
             {
-                for (var dot = host.IndexOf('.'); dot >= 0; dot = host.IndexOf('.', dot + 1))
+                if (snapshot.TryGetNode(host.AsSpan(dot + 1), out var parent))
                 {
-                    if (snapshot.TryGetNode(host.AsSpan(dot + 1), out var parent))
-                    {
-                        Append(ref candidates, ref count, parent.Domain);
-                    }
+                    Append(ref candidates, ref count, parent.Domain);
                 }
             }
         }
 
         candidates = candidates[..count];
         SortByKey(candidates);
-
-        var picks = new PickList(t_picks);
-        var context = new MatchContext(uri, time);
         foreach (var candidate in candidates)
         {
-            if (candidate.Group is not { } group)
-            {
-                AddRequestCookies(ref picks, requestCookies!, null);
-            }
-            else if (group.Domain.Length == 0 && withRequestCookies)
-            {
-                AddEveryHostWithRequestCookies(ref picks, ref context, group, requestCookies!, redirected);
-            }
-            else
-            {
-                AddMatches(ref picks, ref context, group, null, redirected);
-            }
+            var everyHostGroup = candidate.Group is null || candidate.Group.Domain.Length == 0;
+            AddCandidate(ref picks, ref context, candidate.Group, withRequestCookies && everyHostGroup ? requestCookies : null, redirected);
+        }
+    }
+
+    // One group in jar order; the request's cookies, when given, go with it (the group of cookies for every host, or none).
+    private static void AddCandidate(ref PickList picks, ref MatchContext context, DomainGroup? group, IDictionary<string, string>? requestCookies, bool redirected)
+    {
+        if (group is not null)
+        {
+            AddMatches(ref picks, ref context, group, requestCookies, redirected);
         }
 
-        var header = Write(picks.Items, jar.Limits);
-        t_picks = picks.Release();
-        return header;
+        if (requestCookies is not null)
+        {
+            AddRequestCookies(ref picks, requestCookies, group);
+        }
     }
 
     private static void Append(ref Span<Candidate> candidates, ref int count, DomainGroup? group)
@@ -477,12 +545,6 @@ internal static class CookieRules
         }
     }
 
-    private static void AddEveryHostWithRequestCookies(ref PickList picks, ref MatchContext context, DomainGroup group, IDictionary<string, string> requestCookies, bool redirected)
-    {
-        AddMatches(ref picks, ref context, group, requestCookies, redirected);
-        AddRequestCookies(ref picks, requestCookies, group);
-    }
-
     // The request's cookies that took no session cookie's place come after the session's cookies for every host.
     private static void AddRequestCookies(ref PickList picks, IDictionary<string, string> requestCookies, DomainGroup? everyHost)
     {
@@ -499,13 +561,18 @@ internal static class CookieRules
     /// Writes the header: a stable sort by path length, longest first (http.cookiejar's <c>_cookie_attrs</c>, RFC 6265
     /// §5.4 step 2), then the cookies in that order until a limit is reached, as curl stops adding them.
     /// </summary>
-    private static string? Write(Span<Pick> picks, CookieJarLimits limits)
+    private static string? Write(ref PickList list, CookieJarLimits limits)
     {
-        if (picks.Length == 0)
+        if (list.Count <= 1)
         {
-            return null;
+            // One cookie, the common case, needs no buffer.
+            var single = list.First;
+            return list.Count == 0 || single.Name.Length + 1 + single.Value.Length > limits.MaxCookieHeaderLength
+                ? null
+                : string.Concat(single.Name, "=", single.Value);
         }
 
+        var picks = list.Items;
         for (var i = 1; i < picks.Length; i++)
         {
             var pick = picks[i];
@@ -615,7 +682,8 @@ internal static class CookieRules
 
     private readonly record struct Candidate(DomainGroup? Group, long Key);
 
-    [InlineArray(16)]
+    // Every host's group, a host's two and one a label above it: eight cover a host of six labels without allocating.
+    [InlineArray(8)]
     private struct CandidateBuffer
     {
         private Candidate _element;
@@ -623,29 +691,55 @@ internal static class CookieRules
 
     private readonly record struct Pick(string Name, string Value, int PathLength);
 
-    /// <summary>The matching cookies, in a buffer the thread reuses.</summary>
-    private struct PickList(Pick[]? buffer)
+    /// <summary>The matching cookies: the first held inline, more in a buffer the thread reuses.</summary>
+    private struct PickList
     {
-        private Pick[] _items = buffer ?? new Pick[16];
+        private Pick _first;
+        private Pick[]? _items;
         private int _count;
+
+        public readonly int Count => _count;
+
+        public readonly Pick First => _first;
 
         public readonly Span<Pick> Items => _items.AsSpan(0, _count);
 
         public void Add(string name, string value, int pathLength)
         {
-            if (_count == _items.Length)
+            var pick = new Pick(name, value, pathLength);
+            if (_count == 0)
+            {
+                _first = pick;
+                _count = 1;
+                return;
+            }
+
+            if (_items is null)
+            {
+                // Taken from the thread while in use, so a nested call could not share it.
+                _items = t_picks ?? new Pick[16];
+                t_picks = null;
+                _items[0] = _first;
+            }
+            else if (_count == _items.Length)
             {
                 Array.Resize(ref _items, _count * 2);
             }
 
-            _items[_count++] = new Pick(name, value, pathLength);
+            _items[_count++] = pick;
         }
 
         /// <summary>Clears the references taken and gives the buffer back, unless it grew past what is worth keeping.</summary>
-        public readonly Pick[]? Release()
+        public readonly void Release()
         {
-            Array.Clear(_items, 0, _count);
-            return _items.Length <= 1024 ? _items : null;
+            if (_items is not null)
+            {
+                Array.Clear(_items, 0, _count);
+                if (_items.Length <= 1024)
+                {
+                    t_picks = _items;
+                }
+            }
         }
     }
 

@@ -27,6 +27,7 @@ internal sealed class CookieSnapshot : IEnumerable<CookieEntry>
         _byName = byName;
         _lookup = byName.GetAlternateLookup<ReadOnlySpan<char>>();
         EveryHost = everyHost;
+        HasDomainGroups = byName.Count > 0;
         Length = length;
         NextRank = nextRank;
         NextStamp = nextStamp;
@@ -41,7 +42,7 @@ internal sealed class CookieSnapshot : IEnumerable<CookieEntry>
     public bool IsEmpty => Length == 0;
 
     /// <summary>Gets a value indicating whether any cookie is for a particular domain or host, so a request needs its host.</summary>
-    public bool HasDomainGroups => _byName.Count > 0;
+    public bool HasDomainGroups { get; }
 
     /// <summary>Gets the rank the next domain to enter the jar will have.</summary>
     public long NextRank { get; }
