@@ -26,8 +26,8 @@ if [ -s "$tests" ]; then
   cp "$tests" tests/Pipeline.Tests/Cookies/test_psl.txt
 fi
 
-# The version line of each document: "... `publicsuffix` package, version X ...".
-sed -i -E "s/(Debian's \`publicsuffix\` package, version )[^ ,)]+/\1$version/" \
+# The list's version in each document: "version 20230209.2326-1" (Debian's version of the package).
+sed -i -E "s/version [0-9]{8}\.[0-9]{4}-[0-9A-Za-z.+~]+/version $version/" \
   src/Pipeline/Cookies/README.md docs/security.md
 
 rules=$(grep -cvE '^\s*(//|$)' src/Pipeline/Cookies/public_suffix_list.dat)
