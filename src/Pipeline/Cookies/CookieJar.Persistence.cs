@@ -44,14 +44,23 @@ public sealed partial class CookieJar
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Replaces the jar's cookies with those of a file; on any error the jar is left unchanged.</summary>
+    /// <summary>
+    /// Replaces the jar's cookies with those of a file, checked as a server's Set-Cookie would be; on any error the jar
+    /// is left unchanged.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="format">The file format.</param>
     /// <param name="cancellationToken">The token to observe.</param>
-    /// <returns>A task that completes when the cookies are loaded.</returns>
+    /// <returns>How many cookies were loaded, and how many were skipped (<see cref="CookieLoadResult.Skipped"/>).</returns>
+    /// <remarks>
+    /// A cookie for a public suffix (<c>.com</c>, <c>co.uk</c>, <c>github.io</c>: RFC 6265 §5.3 step 5) or larger than
+    /// <see cref="CookieJarLimits.MaxCookieSize"/> is skipped and counted, never loaded, and past the jar's count limits
+    /// the earlier cookies of the file are dropped. A cookie with an empty domain keeps its meaning: it is sent to every
+    /// host.
+    /// </remarks>
     /// <exception cref="InvalidDataException">The file is not a valid cookie file; the message names the line or element.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public async Task LoadAsync(string path, CookieFileFormat format = CookieFileFormat.Json, CancellationToken cancellationToken = default)
+    public async Task<CookieLoadResult> LoadAsync(string path, CookieFileFormat format = CookieFileFormat.Json, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, useAsync: true);
@@ -59,7 +68,7 @@ public sealed partial class CookieJar
         {
             try
             {
-                await LoadAsync(stream, format, cancellationToken).ConfigureAwait(false);
+                return await LoadAsync(stream, format, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidDataException ex)
             {
@@ -68,19 +77,54 @@ public sealed partial class CookieJar
         }
     }
 
-    /// <summary>Replaces the jar's cookies with those read from a stream; on any error the jar is left unchanged.</summary>
+    /// <summary>
+    /// Replaces the jar's cookies with those read from a stream, checked as a server's Set-Cookie would be; on any error
+    /// the jar is left unchanged.
+    /// </summary>
     /// <param name="stream">The stream; it stays open.</param>
     /// <param name="format">The file format.</param>
     /// <param name="cancellationToken">The token to observe.</param>
-    /// <returns>A task that completes when the cookies are loaded.</returns>
+    /// <returns>How many cookies were loaded, and how many were skipped (<see cref="CookieLoadResult.Skipped"/>).</returns>
+    /// <remarks>The same checks as <see cref="LoadAsync(string, CookieFileFormat, CancellationToken)"/>.</remarks>
     /// <exception cref="InvalidDataException">The content is not a valid cookie file.</exception>
-    public async Task LoadAsync(Stream stream, CookieFileFormat format = CookieFileFormat.Json, CancellationToken cancellationToken = default)
+    public async Task<CookieLoadResult> LoadAsync(Stream stream, CookieFileFormat format = CookieFileFormat.Json, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
         var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         var entries = format == CookieFileFormat.Json ? ReadJson(text) : ReadNetscape(text);
-        ReplaceAll(entries);
+        var publicSuffixes = entries.RemoveAll(IsForPublicSuffix);
+        var dropped = Load(entries);
+        return new CookieLoadResult(Snapshot.Length, publicSuffixes + dropped);
+    }
+
+    /// <summary>
+    /// Tells whether a cookie of a file is for a public suffix, which no server could have set (RFC 6265 §5.3 step 5):
+    /// a domain cookie for one (<c>.com</c>, <c>.co.uk</c>), or a host-only cookie for a suffix the list names
+    /// (<c>co.uk</c>). A single label the list does not name stays loadable as a host (<c>localhost</c>), and so does
+    /// an IP address and the empty domain of a cookie for every host.
+    /// </summary>
+    private static bool IsForPublicSuffix(CookieEntry entry)
+    {
+        var domain = entry.Cookie.Domain;
+        if (domain.Length == 0)
+        {
+            return false;
+        }
+
+        var name = domain[0] == '.' ? domain[1..] : domain;
+        if (IPAddress.TryParse(name, out _) || name.StartsWith('['))
+        {
+            return false;
+        }
+
+        var refused = domain[0] == '.' ? PublicSuffixList.IsPublicSuffix(name) : PublicSuffixList.IsListedPublicSuffix(name);
+        if (refused)
+        {
+            CookieRules.OnRefused(CookieRefusal.PublicSuffix, domain);
+        }
+
+        return refused;
     }
 
     private static string WriteJson(List<CookieEntry> entries)
@@ -206,15 +250,22 @@ public sealed partial class CookieJar
 
     private static CookieEntry CreateEntry(string name, string value, string domain, string path, DateTime? expires, bool secure, bool httpOnly, string? sameSite, string where)
     {
+        // A file holds what servers set, so a name is checked as Set-Cookie's is (an inner space is allowed).
+        if (!CookieRules.IsValidServerName(name))
+        {
+            throw new InvalidDataException($"{where}: invalid cookie name '{name.ReplaceLineEndings("\\n")}': CR, LF, tab, ';', '=', ',', a leading '$', surrounding whitespace and characters beyond ISO-8859-1 are not allowed.");
+        }
+
         try
         {
-            CookieRules.ValidateNameAndValue(name, value);
+            CookieRules.ValidateValue(name, value);
         }
         catch (ArgumentException ex)
         {
             throw new InvalidDataException($"{where}: {ex.Message}", ex);
         }
 
+        domain = CookieRules.NormalizeDomain(domain) ?? throw new InvalidDataException($"{where}: the domain '{domain}' is not a valid host name.");
         var cookie = new Cookie(name, value, string.IsNullOrEmpty(path) ? "/" : path, domain) { Secure = secure, HttpOnly = httpOnly };
         if (expires is { } at)
         {

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Immutable;
 using System.Net;
 
 namespace Pipeline;
@@ -15,18 +14,34 @@ namespace Pipeline;
 /// </para>
 /// <para>
 /// Safe for concurrent use by many requests: reads take a lock-free snapshot and writes swap it atomically, so no
-/// request waits for another.
+/// request waits for another. The snapshot indexes the cookies by domain, so choosing a request's cookies costs the
+/// same whatever the jar holds for other domains.
+/// </para>
+/// <para>
+/// Cookies from servers and from files are held to <see cref="Limits"/> (size, count per domain and per jar) and to
+/// the Public Suffix List: no cookie is set for <c>co.uk</c> or <c>github.io</c> as a whole (RFC 6265 §5.3 step 5).
+/// Cookies set with <see cref="Set"/> and <see cref="Add"/> are taken as given.
 /// </para>
 /// </remarks>
 public sealed partial class CookieJar : IEnumerable<Cookie>
 {
-    // An array, not an ImmutableList: the Cookie header is built from it on every request, and an array enumerates
-    // without the list's pooled enumerator stack. Writes copy it; a jar holds tens of cookies, not thousands.
-    private ImmutableArray<CookieEntry> _entries = [];
+    // One reference, swapped whole by writers (copy-on-write); a reader takes it once and never waits.
+    private CookieSnapshot _snapshot = CookieSnapshot.Empty;
+    private CookieJarLimits _limits = CookieJarLimits.Default;
 
     /// <summary>Initializes a new, empty instance of the <see cref="CookieJar"/> class.</summary>
     public CookieJar()
     {
+    }
+
+    /// <summary>Gets or sets the limits on the cookies servers and files can store here and on the Cookie header sent.</summary>
+    /// <value>The default value is <see cref="CookieJarLimits.Default"/>: 4096 bytes a cookie, 180 cookies a domain, 3000 in all, 150 cookies and 8190 bytes a Cookie header.</value>
+    /// <remarks>New limits apply to the cookies stored and the headers built from then on; the jar is not trimmed at once.</remarks>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public CookieJarLimits Limits
+    {
+        get => Volatile.Read(ref _limits);
+        set => Volatile.Write(ref _limits, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     /// <summary>Gets the number of cookies, expired ones excluded.</summary>
@@ -36,9 +51,12 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
         {
             var now = DateTime.UtcNow;
             var count = 0;
-            foreach (var entry in Snapshot)
+            foreach (var group in Snapshot.Groups)
             {
-                count += entry.IsExpired(now) ? 0 : 1;
+                foreach (var stored in group.Entries)
+                {
+                    count += stored.Entry.IsExpired(now) ? 0 : 1;
+                }
             }
 
             return count;
@@ -65,7 +83,7 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
     /// <param name="value">The value, or <see langword="null"/> to delete.</param>
     /// <param name="domain">The domain: <see langword="null"/> for every host (requests' <c>create_cookie</c>), <c>".example.com"</c> for a domain and its subdomains, <c>"example.com"</c> for that host only. When deleting, <see langword="null"/> means any domain.</param>
     /// <param name="path">The path; <c>/</c> when <see langword="null"/>. When deleting, <see langword="null"/> means any path.</param>
-    /// <exception cref="ArgumentException">The name is empty, starts with <c>$</c> or contains CR, LF, <c>;</c>, <c>=</c>, <c>,</c> or whitespace, or the value contains CR, LF or <c>;</c>.</exception>
+    /// <exception cref="ArgumentException">The name is empty, starts with <c>$</c> or contains CR, LF, <c>;</c>, <c>=</c>, <c>,</c> or whitespace, the value contains CR, LF or <c>;</c>, or the domain is not a valid host name.</exception>
     public void Set(string name, string? value, string? domain = null, string? path = null)
     {
         CookieRules.ValidateNameAndValue(name, value);
@@ -76,18 +94,18 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
             return;
         }
 
-        Store(new CookieEntry(new Cookie(name, value, path ?? "/", (domain ?? string.Empty).ToLowerInvariant()), SameSite: null));
+        Put(new CookieEntry(new Cookie(name, value, path ?? "/", Normalize(domain ?? string.Empty)), SameSite: null));
     }
 
     /// <summary>Adds a cookie, replacing one with the same name, domain and path.</summary>
     /// <param name="cookie">The cookie; an expired cookie removes the stored one instead.</param>
     /// <exception cref="ArgumentNullException"><paramref name="cookie"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The name or value contains CR, LF or <c>;</c>.</exception>
+    /// <exception cref="ArgumentException">The name or value contains CR, LF or <c>;</c>, or the domain is not a valid host name.</exception>
     public void Add(Cookie cookie)
     {
         ArgumentNullException.ThrowIfNull(cookie);
         CookieRules.ValidateNameAndValue(cookie.Name, cookie.Value);
-        Store(new CookieEntry(Copy(cookie), SameSite: null));
+        Put(new CookieEntry(Copy(cookie), SameSite: null));
     }
 
     /// <summary>Gets the value of a cookie by name, optionally narrowed by domain and path (requests' <c>jar.get</c>).</summary>
@@ -142,18 +160,35 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
     public bool Remove(string name, string? domain = null, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var removed = false;
-        ImmutableInterlocked.Update(ref _entries, list =>
+        while (true)
         {
-            var next = list.RemoveAll(e => e.Matches(name, domain, path));
-            removed = next.Length != list.Length;
-            return next;
-        });
-        return removed;
+            var current = Snapshot;
+            var builder = new CookieSnapshot.Builder(current);
+            if (!builder.Remove(name, domain, path))
+            {
+                return false;
+            }
+
+            if (TrySwap(current, builder))
+            {
+                return true;
+            }
+        }
     }
 
     /// <summary>Removes every cookie.</summary>
-    public void Clear() => ImmutableInterlocked.InterlockedExchange(ref _entries, []);
+    public void Clear()
+    {
+        while (true)
+        {
+            // The counters go on, so that the order of domains stays increasing across a clear.
+            var current = Snapshot;
+            if (TrySwap(current, new CookieSnapshot.Builder(current.NextRank, current.NextStamp)))
+            {
+                return;
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public IEnumerator<Cookie> GetEnumerator()
@@ -175,60 +210,136 @@ public sealed partial class CookieJar : IEnumerable<Cookie>
     public override string ToString() =>
         "<CookieJar[" + string.Join(", ", this.Select(c => $"<Cookie {c.Name}=*** for {(c.Domain.Length == 0 ? "*" : c.Domain)}{c.Path}>")) + "]>";
 
-    /// <summary>Stores a cookie a server set (RFC 6265 §5.3): replaces the same identity, and an expired one deletes it.</summary>
-    internal void Store(CookieEntry entry)
+    /// <summary>
+    /// Stores a cookie a server set (RFC 6265 §5.3): replaces the same identity, and an expired one deletes it. The
+    /// jar's <see cref="Limits"/> apply: a cookie over the size limit is refused, and the oldest cookies of its domain,
+    /// then of the jar, are evicted past the count limits.
+    /// </summary>
+    /// <returns>False when the cookie was refused.</returns>
+    internal bool Store(CookieEntry entry)
     {
-        var expired = entry.IsExpired(DateTime.UtcNow);
-        ImmutableInterlocked.Update(ref _entries, list =>
+        var limits = Limits;
+        if (entry.Size > limits.MaxCookieSize)
         {
-            var index = IndexOfIdentity(list, entry.Cookie);
-            if (expired)
+            if (entry.MarkRefusalReported())
             {
-                return index < 0 ? list : list.RemoveAt(index);
+                CookieRules.OnRefused(CookieRefusal.TooLarge, entry.Cookie.Domain);
             }
 
-            return index < 0 ? list.Add(entry) : list.SetItem(index, entry);
-        });
+            return false;
+        }
+
+        var now = DateTime.UtcNow;
+        while (true)
+        {
+            var current = Snapshot;
+            var builder = new CookieSnapshot.Builder(current);
+            if (builder.Put(entry, expiredDeletes: true, now))
+            {
+                builder.EnforceLimits(limits, entry.Cookie.Domain, now);
+            }
+
+            if (!builder.Changed || TrySwap(current, builder))
+            {
+                return true;
+            }
+        }
     }
 
-    /// <summary>Replaces every cookie at once (a load from a file).</summary>
-    internal void ReplaceAll(IEnumerable<CookieEntry> entries) => ImmutableInterlocked.InterlockedExchange(ref _entries, [.. entries]);
-
-    // One reference wide, so a read is atomic; writers swap it with ImmutableInterlocked.
-    internal ImmutableArray<CookieEntry> Snapshot => _entries;
-
-    private static int IndexOfIdentity(ImmutableArray<CookieEntry> entries, Cookie cookie)
+    /// <summary>Replaces every cookie at once, as given: expired ones are kept, no limit applies.</summary>
+    internal void ReplaceAll(IEnumerable<CookieEntry> entries)
     {
-        for (var i = 0; i < entries.Length; i++)
+        var list = entries.ToList();
+        while (true)
         {
-            if (CookieRules.SameIdentity(entries[i].Cookie, cookie))
+            var current = Snapshot;
+            var builder = new CookieSnapshot.Builder(current.NextRank, current.NextStamp);
+            foreach (var entry in list)
             {
-                return i;
+                builder.Put(entry, expiredDeletes: false, DateTime.UtcNow);
+            }
+
+            if (TrySwap(current, builder))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Replaces every cookie with another jar's, sharing its immutable snapshot.</summary>
+    internal void ReplaceAll(CookieSnapshot snapshot) => Volatile.Write(ref _snapshot, snapshot);
+
+    /// <summary>
+    /// Replaces every cookie with those of a file, held to the limits as a server's would be: a cookie over the size
+    /// limit is skipped, and past the count limits the earlier ones of the file are dropped.
+    /// </summary>
+    /// <returns>The number of cookies skipped or dropped.</returns>
+    internal int Load(IReadOnlyList<CookieEntry> entries)
+    {
+        var limits = Limits;
+        var accepted = new List<CookieEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (entry.Size > limits.MaxCookieSize)
+            {
+                CookieRules.OnRefused(CookieRefusal.TooLarge, entry.Cookie.Domain);
+            }
+            else
+            {
+                accepted.Add(entry);
             }
         }
 
-        return -1;
+        while (true)
+        {
+            var current = Snapshot;
+            var builder = new CookieSnapshot.Builder(current.NextRank, current.NextStamp);
+            var now = DateTime.UtcNow;
+            var evicted = 0;
+            foreach (var entry in accepted)
+            {
+                if (builder.Put(entry, expiredDeletes: false, now))
+                {
+                    evicted += builder.EnforceLimits(limits, entry.Cookie.Domain, now);
+                }
+            }
+
+            if (TrySwap(current, builder))
+            {
+                return entries.Count - accepted.Count + evicted;
+            }
+        }
     }
 
-    private static Cookie Copy(Cookie cookie) => new(cookie.Name, cookie.Value, string.IsNullOrEmpty(cookie.Path) ? "/" : cookie.Path, cookie.Domain.ToLowerInvariant())
+    internal CookieSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    private static string Normalize(string domain) =>
+        CookieRules.NormalizeDomain(domain) ?? throw new ArgumentException($"The domain '{domain}' is not a valid host name.", nameof(domain));
+
+    private static Cookie Copy(Cookie cookie) => new(cookie.Name, cookie.Value, string.IsNullOrEmpty(cookie.Path) ? "/" : cookie.Path, Normalize(cookie.Domain))
     {
         Secure = cookie.Secure,
         HttpOnly = cookie.HttpOnly,
         Expires = cookie.Expires,
         Expired = cookie.Expired,
     };
-}
 
-/// <summary>A stored cookie with the attributes <see cref="Cookie"/> has no place for.</summary>
-internal sealed record CookieEntry(Cookie Cookie, string? SameSite)
-{
-    public bool CanExpire => Cookie.Expired || Cookie.Expires != DateTime.MinValue;
+    // A cookie set by the user: no limit applies, an expired one deletes.
+    private void Put(CookieEntry entry)
+    {
+        var now = DateTime.UtcNow;
+        while (true)
+        {
+            var current = Snapshot;
+            var builder = new CookieSnapshot.Builder(current);
+            builder.Put(entry, expiredDeletes: true, now);
+            if (!builder.Changed || TrySwap(current, builder))
+            {
+                return;
+            }
+        }
+    }
 
-    public bool IsExpired(DateTime utcNow) =>
-        Cookie.Expired || (Cookie.Expires != DateTime.MinValue && Cookie.Expires.ToUniversalTime() <= utcNow);
-
-    public bool Matches(string name, string? domain, string? path) =>
-        Cookie.Name == name
-        && (domain is null || string.Equals(Cookie.Domain.TrimStart('.'), domain.TrimStart('.'), StringComparison.OrdinalIgnoreCase))
-        && (path is null || Cookie.Path == path);
+    private bool TrySwap(CookieSnapshot current, CookieSnapshot.Builder builder) =>
+        ReferenceEquals(Interlocked.CompareExchange(ref _snapshot, builder.ToSnapshot(), current), current);
 }

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Pipeline;
@@ -15,6 +17,28 @@ internal static class CookieRules
         "ddd, dd MMM yyyy HH:mm:ss 'GMT'", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy",
         "ddd, dd-MMM-yyyy HH:mm:ss 'GMT'", "ddd, d MMM yyyy HH:mm:ss 'GMT'", "ddd, dd MMM yy HH:mm:ss 'GMT'",
     ];
+
+    /// <summary>
+    /// The moment, in the jar's domain order, at which a request's own cookies entered the call's jar; the first hop
+    /// records it for the later ones (see <see cref="AddCookieHeader"/>).
+    /// </summary>
+    internal static readonly HttpRequestOptionsKey<long> RequestCookiesRankKey = new("Pipeline.Cookies.RequestCookiesRank");
+
+    private static readonly IdnMapping Idn = new();
+
+    private static readonly SearchValues<char> ServerNameForbidden = SearchValues.Create("\r\n\t;=,");
+
+    // The cookies a Cookie header is built from, reused by each thread: no list per request.
+    [ThreadStatic]
+    private static Pick[]? t_picks;
+
+    /// <summary>
+    /// Raised for each cookie a server or a file offered that was not stored, with the reason and the host or domain it
+    /// came for: a hook for telemetry to count refusals by reason. Nothing is done when no one listens.
+    /// </summary>
+    internal static event Action<CookieRefusal, string>? Refused;
+
+    internal static void OnRefused(CookieRefusal reason, string where) => Refused?.Invoke(reason, where);
 
     public static bool SameIdentity(Cookie a, Cookie b) =>
         a.Name == b.Name
@@ -32,17 +56,57 @@ internal static class CookieRules
             throw new ArgumentException($"Invalid cookie name '{Escape(name)}': CR, LF, ';', '=', ',', whitespace and a leading '$' are not allowed.", nameof(name));
         }
 
+        if (name.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') >= 0)
+        {
+            throw new ArgumentException($"Invalid cookie '{Escape(name)}': a header carries ISO-8859-1 characters only.", nameof(name));
+        }
+
+        ValidateValue(name, value);
+    }
+
+    /// <summary>Rejects a value that would split or inject into a Cookie header, or that a header cannot carry.</summary>
+    public static void ValidateValue(string name, string? value)
+    {
         if (value is not null && value.AsSpan().IndexOfAny("\r\n;") >= 0)
         {
-            throw new ArgumentException($"Invalid value for cookie '{name}': CR, LF and ';' are not allowed.", nameof(value));
+            throw new ArgumentException($"Invalid value for cookie '{Escape(name)}': CR, LF and ';' are not allowed.", nameof(value));
         }
 
         // The Cookie header goes on the wire as ISO-8859-1, as every header (requests fails on anything else when sending).
-        if (name.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') >= 0 || (value is not null && value.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') >= 0))
+        if (value is not null && value.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') >= 0)
         {
-            throw new ArgumentException($"Invalid cookie '{Escape(name)}': a header carries ISO-8859-1 characters only.", value is null ? nameof(name) : nameof(value));
+            throw new ArgumentException($"Invalid cookie '{Escape(name)}': a header carries ISO-8859-1 characters only.", nameof(value));
         }
     }
+
+    /// <summary>
+    /// Brings a cookie domain to the form the jar stores and requests are matched in: lower-case, and punycode for an
+    /// internationalised name (as <see cref="Uri.IdnHost"/>), a leading dot kept.
+    /// </summary>
+    /// <returns>The domain, or <see langword="null"/> when it is not a valid internationalised name.</returns>
+    public static string? NormalizeDomain(string domain)
+    {
+        if (domain.Length == 0 || Ascii.IsValid(domain))
+        {
+            return domain.ToLowerInvariant();
+        }
+
+        var dot = domain[0] == '.' ? "." : string.Empty;
+        return ToAsciiDomain(domain[dot.Length..]) is { } ascii ? dot + ascii : null;
+    }
+
+    /// <summary>
+    /// Tells whether a name from a server or a file can be stored: RFC 6265 §5.2 takes everything before the first
+    /// <c>=</c>, trimmed, so an inner space is allowed (as browsers and requests keep <c>a b=x</c>); CR, LF, tab,
+    /// <c>;</c>, <c>,</c> and a leading <c>$</c> are not, nor what a header cannot carry.
+    /// </summary>
+    public static bool IsValidServerName(string name) =>
+        name.Length > 0
+        && name[0] != '$'
+        && !char.IsWhiteSpace(name[0])
+        && !char.IsWhiteSpace(name[^1])
+        && name.AsSpan().IndexOfAny(ServerNameForbidden) < 0
+        && name.AsSpan().IndexOfAnyInRange('\u0100', '\uffff') < 0;
 
     /// <summary>
     /// Parses one Set-Cookie header (RFC 6265 §5.2) received from <paramref name="requestUri"/> and applies the storage
@@ -57,19 +121,22 @@ internal static class CookieRules
         var equals = pair.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0)
         {
+            OnRefused(CookieRefusal.InvalidSyntax, requestUri.IdnHost);
             return null;
         }
 
         var name = pair[..equals].Trim();
         var value = pair[(equals + 1)..].Trim();
 
-        // Names System.Net.Cookie cannot hold (whitespace, ',', a leading '$') are ignored rather than failing the response.
-        if (name.Length == 0 || name.AsSpan().IndexOfAny("\r\n\t ,") >= 0 || name[0] == '$' || value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        var host = requestUri.IdnHost.ToLowerInvariant();
+
+        // Names System.Net.Cookie cannot hold (',', a tab, a leading '$') are ignored rather than failing the response.
+        if (!IsValidServerName(name) || value.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
+            OnRefused(CookieRefusal.InvalidSyntax, host);
             return null;
         }
 
-        var host = requestUri.IdnHost.ToLowerInvariant();
         string? domainAttribute = null;
         string? path = null;
         DateTime? expires = null;
@@ -96,7 +163,7 @@ internal static class CookieRules
 
                     break;
                 case "domain":
-                    domainAttribute = attributeValue.TrimStart('.').ToLowerInvariant();
+                    domainAttribute = attributeValue.TrimStart('.');
                     break;
                 case "path":
                     path = attributeValue.StartsWith('/') ? attributeValue : null;
@@ -118,19 +185,32 @@ internal static class CookieRules
         {
             domain = host;
         }
-        else if (domainAttribute == host)
+        else if (ToAsciiDomain(domainAttribute) is not { } ascii)
         {
-            // A Domain equal to the host: a host-only cookie when it is an IP or a single label, else a domain cookie.
-            domain = IsIpAddress(host) || !host.Contains('.', StringComparison.Ordinal) ? host : "." + host;
+            OnRefused(CookieRefusal.ForeignDomain, host);
+            return null;
         }
-        else if (!domainAttribute.Contains('.', StringComparison.Ordinal) || IsIpAddress(host) || !host.EndsWith("." + domainAttribute, StringComparison.Ordinal))
+        else if (ascii == host)
         {
-            // Another host's domain, a bare TLD such as "com", or any Domain on an IP host: ignore the cookie (§5.3 steps 5-6).
+            // A Domain equal to the host: host-only when the host is an IP or a public suffix (§5.3 step 5, which also
+            // covers a single label), else a domain cookie.
+            domain = IsIpAddress(host) || PublicSuffixList.IsPublicSuffix(host) ? host : "." + host;
+        }
+        else if (IsIpAddress(host) || !host.EndsWith("." + ascii, StringComparison.Ordinal))
+        {
+            // Another host's domain, or any Domain on an IP host: ignore the cookie (§5.3 step 6).
+            OnRefused(CookieRefusal.ForeignDomain, host);
+            return null;
+        }
+        else if (PublicSuffixList.IsPublicSuffix(ascii))
+        {
+            // "co.uk" from www.example.co.uk would reach every site under co.uk (§5.3 step 5).
+            OnRefused(CookieRefusal.PublicSuffix, host);
             return null;
         }
         else
         {
-            domain = "." + domainAttribute;
+            domain = "." + ascii;
         }
 
         var cookie = new Cookie(name, value, path ?? DefaultPath(requestUri), domain)
@@ -205,124 +285,344 @@ internal static class CookieRules
     /// <param name="redirected">Whether the hop follows a redirect (see <see cref="BuildCookieHeader"/>).</param>
     public static void AddCookieHeader(HttpRequestMessage request, CookieJar jar, IDictionary<string, string>? requestCookies, TimeProvider time, bool redirected = false)
     {
-        if (request.RequestUri is { } uri && !request.Headers.Contains("Cookie")
-            && BuildCookieHeader(jar, requestCookies, uri, time, redirected) is { } header)
+        if (request.RequestUri is not { } uri)
+        {
+            return;
+        }
+
+        long? requestCookiesRank = null;
+        if (requestCookies is { Count: > 0 })
+        {
+            // requests builds the call's jar once, before the first hop: the request's cookies enter it after the
+            // session's domains of that moment and before the domains this call's redirects add. The first hop records
+            // that moment in the request options, which every later hop copies.
+            if (!redirected)
+            {
+                requestCookiesRank = jar.Snapshot.NextRank;
+                request.Options.Set(RequestCookiesRankKey, requestCookiesRank.Value);
+            }
+            else if (request.Options.TryGetValue(RequestCookiesRankKey, out var rank))
+            {
+                requestCookiesRank = rank;
+            }
+        }
+
+        if (!request.Headers.Contains("Cookie")
+            && BuildCookieHeader(jar, requestCookies, uri, time, redirected, requestCookiesRank) is { } header)
         {
             request.Headers.TryAddWithoutValidation("Cookie", header);
         }
     }
 
     /// <summary>
-    /// Builds the Cookie header for a request (RFC 6265 §5.4): matching session cookies, longer paths first, then the
-    /// per-request cookies. A request cookie is a cookie for every host on "/", so it replaces only a session cookie of
-    /// that same identity (one set with <c>jar.Set(name, value)</c>), in its place, as requests' <c>merge_cookies</c>
-    /// does; a cookie a server set under the same name is sent as well, before it. On a redirect hop it is the other way
-    /// round: requests' <c>resolve_redirects</c> merges the session jar over the request's cookies, so the session's
-    /// value wins.
+    /// Builds the Cookie header for a request (RFC 6265 §5.4) in requests' order, http.cookiejar's
+    /// <c>_cookies_for_request</c> and <c>_cookie_attrs</c> over the call's merged jar: the matching cookies grouped by
+    /// domain in the order each domain first entered the jar, within a domain by path and name as stored, and then a
+    /// stable sort by path length, longest first. The request's own cookies are cookies for every host on "/": they go
+    /// with the session's cookies for every host, or, when it has none, where the call's jar took them in (after the
+    /// session's domains of the first hop, before those the call's redirects added). One replaces a session cookie of
+    /// its identity (one set with <c>jar.Set(name, value)</c>) in its place, as requests' <c>merge_cookies</c>; on a
+    /// redirect hop the session's value wins, as <c>resolve_redirects</c> merges the session jar over the call's. The
+    /// header stops at <see cref="CookieJarLimits.MaxCookiesPerHeader"/> cookies and
+    /// <see cref="CookieJarLimits.MaxCookieHeaderLength"/> bytes, in that order.
     /// </summary>
     /// <param name="jar">The session's cookies.</param>
     /// <param name="requestCookies">The request's own cookies, or null.</param>
     /// <param name="uri">The hop's URL.</param>
     /// <param name="time">The clock, read only when a cookie can expire (a read costs about 40 ns; most session cookies cannot).</param>
     /// <param name="redirected">Whether the hop follows a redirect.</param>
+    /// <param name="requestCookiesRank">Where the request's cookies entered the call's jar, in the jar's domain order; null for after every domain.</param>
     /// <returns>The header value, or <see langword="null"/> when no cookie applies.</returns>
-    public static string? BuildCookieHeader(CookieJar jar, IDictionary<string, string>? requestCookies, Uri uri, TimeProvider time, bool redirected = false)
+    public static string? BuildCookieHeader(CookieJar jar, IDictionary<string, string>? requestCookies, Uri uri, TimeProvider time, bool redirected = false, long? requestCookiesRank = null)
     {
-        if (jar.Snapshot.IsEmpty && (requestCookies is null || requestCookies.Count == 0))
+        var snapshot = jar.Snapshot;
+        var withRequestCookies = requestCookies is { Count: > 0 };
+        if (snapshot.IsEmpty && !withRequestCookies)
         {
             return null;
         }
 
-        // The host and path are taken from the Uri only when a cookie needs them: a cookie set for every host on "/"
-        // (requests' jar.set) matches without them, and the Uri computes its parts on first use.
-        string? host = null;
-        string? path = null;
-        Cookie? first = null;
-        List<Cookie>? matches = null;
-        DateTime? utcNow = null;
-        foreach (var entry in jar.Snapshot)
+        if (!withRequestCookies && !snapshot.HasDomainGroups)
         {
+            // Cookies for every host alone and no request cookies, the common case (a session's jar.Set): at most one
+            // match is built without the general path's buffers.
+            if (snapshot.EveryHost is not { } only)
+            {
+                return null;
+            }
+
+            if (TryBuildSingle(only, uri, time, jar, out var single))
+            {
+                return single;
+            }
+        }
+
+        var picks = default(PickList);
+        var context = new MatchContext(uri, time);
+        if (snapshot.HasDomainGroups)
+        {
+            AddIndexed(ref picks, ref context, snapshot, requestCookies, redirected, requestCookiesRank);
+        }
+        else
+        {
+            // Cookies for every host alone (what jar.Set makes): one group, the request's cookies with or after it.
+            AddCandidate(ref picks, ref context, snapshot.EveryHost is { Entries.Length: > 0 } everyHost ? everyHost : null, withRequestCookies ? requestCookies : null, redirected);
+        }
+
+        var header = Write(ref picks, jar.Limits);
+        picks.Release();
+        return header;
+    }
+
+    // The header of a group when at most one of its cookies matches; false as soon as a second does.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryBuildSingle(DomainGroup group, Uri uri, TimeProvider time, CookieJar jar, out string? header)
+    {
+        header = null;
+        Cookie? found = null;
+        DateTime? utcNow = null;
+        foreach (var stored in group.Entries)
+        {
+            var entry = stored.Entry;
             var cookie = entry.Cookie;
             if ((entry.CanExpire && entry.IsExpired(utcNow ??= time.GetUtcNow().UtcDateTime))
                 || (cookie.Secure && uri.Scheme != Uri.UriSchemeHttps)
-                || (cookie.Domain.Length > 0 && !DomainMatches(cookie.Domain, host ??= uri.IdnHost.ToLowerInvariant()))
-                || (cookie.Path != "/" && !PathMatches(cookie.Path, path ??= uri.AbsolutePath)))
+                || (cookie.Path != "/" && !PathMatches(cookie.Path, uri.AbsolutePath)))
             {
                 continue;
             }
 
-            // One matching cookie, the common case, needs no list.
-            if (first is null)
+            if (found is not null)
             {
-                first = cookie;
+                return false;
             }
-            else
+
+            found = cookie;
+        }
+
+        if (found is not null && found.Name.Length + 1 + found.Value.Length <= jar.Limits.MaxCookieHeaderLength)
+        {
+            header = string.Concat(found.Name, "=", found.Value);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the matching cookies in jar order. Only the groups that can match are read: every host's, the host's own,
+    /// and the domain cookies stored under the host and under each domain above it (RFC 6265 domain-match); the jar's
+    /// other domains cost nothing.
+    /// </summary>
+    private static void AddIndexed(ref PickList picks, ref MatchContext context, CookieSnapshot snapshot, IDictionary<string, string>? requestCookies, bool redirected, long? requestCookiesRank)
+    {
+        var withRequestCookies = requestCookies is { Count: > 0 };
+        var buffer = default(CandidateBuffer);
+        Span<Candidate> candidates = buffer;
+        var count = 0;
+
+        // Sort keys: a domain of rank r sorts at 2r + 1, the request's cookies at 2w, before any domain that entered the
+        // jar at or after their moment w (a domain this call's redirects added) and after every earlier one.
+        var requestKey = (requestCookiesRank ?? (long.MaxValue / 4)) * 2;
+        if (snapshot.EveryHost is { Entries.Length: > 0 } everyHost)
+        {
+            // The request's cookies join this group: it takes the earlier of its place and theirs.
+            var key = (everyHost.Rank * 2) + 1;
+            candidates[count++] = new Candidate(everyHost, withRequestCookies ? Math.Min(key, requestKey) : key);
+        }
+        else if (withRequestCookies)
+        {
+            candidates[count++] = new Candidate(null, requestKey);
+        }
+
+        var uri = context.Uri;
+        var host = uri.IdnHost.ToLowerInvariant();
+        if (snapshot.TryGetNode(host, out var node))
+        {
+            Append(ref candidates, ref count, node.HostOnly);
+            Append(ref candidates, ref count, node.Domain);
+        }
+
+        // A domain cookie matches the subdomains of its domain, never on an IP address.
+        if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6))
+        {
+            for (var dot = host.IndexOf('.'); dot >= 0; dot = host.IndexOf('.', dot + 1))
             {
-                (matches ??= [first]).Add(cookie);
-            }
-        }
-
-        var noRequestCookies = requestCookies is null || requestCookies.Count == 0;
-        if (first is null && noRequestCookies)
-        {
-            return null;
-        }
-
-        if (matches is null && noRequestCookies)
-        {
-            return string.Concat(first!.Name, "=", first.Value);
-        }
-
-        matches ??= first is null ? null : [first];
-        var builder = new StringBuilder();
-        if (matches is not null)
-        {
-            // Longer paths first, ties in jar order (a stable sort): the jar keeps creation order and a replaced cookie
-            // keeps its place, as §5.3 step 11.3 keeps the old creation-time. Cookie.TimeStamp would not: it is the
-            // replacement's own time, and equal for cookies created in the same tick.
-            SortByPathLengthDescending(matches);
-            foreach (var cookie in matches)
-            {
-                var value = !redirected && requestCookies is not null && IsForEveryHost(cookie) && requestCookies.TryGetValue(cookie.Name, out var requested)
-                    ? requested
-                    : cookie.Value;
-                Append(builder, cookie.Name, value);
-            }
-        }
-
-        if (requestCookies is not null)
-        {
-            foreach (var (name, value) in requestCookies)
-            {
-                // One that took a session cookie's place, or lost to it on a redirect, was written there.
-                if (matches is null || !matches.Exists(c => c.Name == name && IsForEveryHost(c)))
+                if (snapshot.TryGetNode(host.AsSpan(dot + 1), out var parent))
                 {
-                    Append(builder, name, value);
+                    Append(ref candidates, ref count, parent.Domain);
                 }
             }
         }
 
-        return builder.ToString();
+        candidates = candidates[..count];
+        SortByKey(candidates);
+        foreach (var candidate in candidates)
+        {
+            var everyHostGroup = candidate.Group is null || candidate.Group.Domain.Length == 0;
+            AddCandidate(ref picks, ref context, candidate.Group, withRequestCookies && everyHostGroup ? requestCookies : null, redirected);
+        }
     }
 
-    // The identity requests gives a request's own cookie (cookiejar_from_dict): no domain, path "/".
-    private static bool IsForEveryHost(Cookie cookie) => cookie.Domain.Length == 0 && cookie.Path == "/";
-
-    // A stable insertion sort: a request matches a handful of cookies, and LINQ's OrderBy allocated five objects per request.
-    private static void SortByPathLengthDescending(List<Cookie> cookies)
+    // One group in jar order; the request's cookies, when given, go with it (the group of cookies for every host, or none).
+    private static void AddCandidate(ref PickList picks, ref MatchContext context, DomainGroup? group, IDictionary<string, string>? requestCookies, bool redirected)
     {
-        for (var i = 1; i < cookies.Count; i++)
+        if (group is not null)
         {
-            var cookie = cookies[i];
+            AddMatches(ref picks, ref context, group, requestCookies, redirected);
+        }
+
+        if (requestCookies is not null)
+        {
+            AddRequestCookies(ref picks, requestCookies, group);
+        }
+    }
+
+    private static void Append(ref Span<Candidate> candidates, ref int count, DomainGroup? group)
+    {
+        if (group is null || group.Entries.Length == 0)
+        {
+            return;
+        }
+
+        if (count == candidates.Length)
+        {
+            // A host of more labels than the inline buffer holds: rare enough to allocate.
+            var larger = new Candidate[count * 2];
+            candidates.CopyTo(larger);
+            candidates = larger;
+        }
+
+        candidates[count++] = new Candidate(group, (group.Rank * 2) + 1);
+    }
+
+    // Jar order: by the rank each domain entered the jar with (a handful of groups, so an insertion sort).
+    private static void SortByKey(Span<Candidate> candidates)
+    {
+        for (var i = 1; i < candidates.Length; i++)
+        {
+            var candidate = candidates[i];
             var j = i - 1;
-            while (j >= 0 && cookies[j].Path.Length < cookie.Path.Length)
+            while (j >= 0 && candidates[j].Key > candidate.Key)
             {
-                cookies[j + 1] = cookies[j];
+                candidates[j + 1] = candidates[j];
                 j--;
             }
 
-            cookies[j + 1] = cookie;
+            candidates[j + 1] = candidate;
         }
+    }
+
+    private static void AddMatches(ref PickList picks, ref MatchContext context, DomainGroup group, IDictionary<string, string>? replacedBy, bool redirected)
+    {
+        var lastSlot = -1;
+        var pathMatches = false;
+        foreach (var stored in group.Entries)
+        {
+            var entry = stored.Entry;
+            var cookie = entry.Cookie;
+
+            // requests' merge_cookies: on the first hop a request cookie of this identity (no domain, "/") took this one's
+            // place; on a redirect hop the session's cookie is merged back over it and is sent if it matches.
+            if (!redirected && replacedBy is not null && cookie.Path == "/" && replacedBy.TryGetValue(cookie.Name, out var requested))
+            {
+                picks.Add(cookie.Name, requested, 1);
+                continue;
+            }
+
+            if (stored.PathSlot != lastSlot)
+            {
+                // Cookies are stored by path, so the path is matched once per path rather than once per cookie.
+                lastSlot = stored.PathSlot;
+                pathMatches = cookie.Path == "/" || PathMatches(cookie.Path, context.Path);
+            }
+
+            if (pathMatches
+                && !(entry.CanExpire && entry.IsExpired(context.UtcNow))
+                && !(cookie.Secure && context.Uri.Scheme != Uri.UriSchemeHttps))
+            {
+                picks.Add(cookie.Name, cookie.Value, cookie.Path.Length);
+            }
+        }
+    }
+
+    // The request's cookies that took no session cookie's place come after the session's cookies for every host.
+    private static void AddRequestCookies(ref PickList picks, IDictionary<string, string> requestCookies, DomainGroup? everyHost)
+    {
+        foreach (var (name, value) in requestCookies)
+        {
+            if (everyHost is null || everyHost.IndexOf(name, "/") < 0)
+            {
+                picks.Add(name, value, 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the header: a stable sort by path length, longest first (http.cookiejar's <c>_cookie_attrs</c>, RFC 6265
+    /// §5.4 step 2), then the cookies in that order until a limit is reached, as curl stops adding them.
+    /// </summary>
+    private static string? Write(ref PickList list, CookieJarLimits limits)
+    {
+        if (list.Count <= 1)
+        {
+            // One cookie, the common case, needs no buffer.
+            var single = list.First;
+            return list.Count == 0 || single.Name.Length + 1 + single.Value.Length > limits.MaxCookieHeaderLength
+                ? null
+                : string.Concat(single.Name, "=", single.Value);
+        }
+
+        var picks = list.Items;
+        for (var i = 1; i < picks.Length; i++)
+        {
+            var pick = picks[i];
+            var j = i - 1;
+            while (j >= 0 && picks[j].PathLength < pick.PathLength)
+            {
+                picks[j + 1] = picks[j];
+                j--;
+            }
+
+            picks[j + 1] = pick;
+        }
+
+        var length = 0;
+        var taken = 0;
+        foreach (var pick in picks)
+        {
+            var size = pick.Name.Length + 1 + pick.Value.Length + (taken > 0 ? 2 : 0);
+            if (taken == limits.MaxCookiesPerHeader || length + size > limits.MaxCookieHeaderLength)
+            {
+                break;
+            }
+
+            length += size;
+            taken++;
+        }
+
+        if (taken <= 1)
+        {
+            return taken == 0 ? null : string.Concat(picks[0].Name, "=", picks[0].Value);
+        }
+
+        var chars = length <= 512 ? stackalloc char[length] : new char[length];
+        var at = 0;
+        for (var i = 0; i < taken; i++)
+        {
+            if (i > 0)
+            {
+                chars[at++] = ';';
+                chars[at++] = ' ';
+            }
+
+            picks[i].Name.CopyTo(chars[at..]);
+            at += picks[i].Name.Length;
+            chars[at++] = '=';
+            picks[i].Value.CopyTo(chars[at..]);
+            at += picks[i].Value.Length;
+        }
+
+        return new string(chars);
     }
 
     /// <summary>Validates per-request cookies before anything is sent.</summary>
@@ -346,16 +646,6 @@ internal static class CookieRules
         }
     }
 
-    private static void Append(StringBuilder builder, string name, string value)
-    {
-        if (builder.Length > 0)
-        {
-            builder.Append("; ");
-        }
-
-        builder.Append(name).Append('=').Append(value);
-    }
-
     private static bool IsIpAddress(string host) =>
         host.StartsWith('[') || (IPAddress.TryParse(host, out var address) && address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6);
 
@@ -370,5 +660,99 @@ internal static class CookieRules
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var loose) ? loose.UtcDateTime : null;
     }
 
+    // A Domain attribute in Unicode is compared in punycode, as the host is (Uri.IdnHost).
+    private static string? ToAsciiDomain(string domain)
+    {
+        if (Ascii.IsValid(domain))
+        {
+            return domain.ToLowerInvariant();
+        }
+
+        try
+        {
+            return Idn.GetAscii(domain).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private static string Escape(string s) => s.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+
+    private readonly record struct Candidate(DomainGroup? Group, long Key);
+
+    // Every host's group, a host's two and one a label above it: eight cover a host of six labels without allocating.
+    [InlineArray(8)]
+    private struct CandidateBuffer
+    {
+        private Candidate _element;
+    }
+
+    private readonly record struct Pick(string Name, string Value, int PathLength);
+
+    /// <summary>The matching cookies: the first held inline, more in a buffer the thread reuses.</summary>
+    private struct PickList
+    {
+        private Pick _first;
+        private Pick[]? _items;
+        private int _count;
+
+        public readonly int Count => _count;
+
+        public readonly Pick First => _first;
+
+        public readonly Span<Pick> Items => _items.AsSpan(0, _count);
+
+        public void Add(string name, string value, int pathLength)
+        {
+            var pick = new Pick(name, value, pathLength);
+            if (_count == 0)
+            {
+                _first = pick;
+                _count = 1;
+                return;
+            }
+
+            if (_items is null)
+            {
+                // Taken from the thread while in use, so a nested call could not share it.
+                _items = t_picks ?? new Pick[16];
+                t_picks = null;
+                _items[0] = _first;
+            }
+            else if (_count == _items.Length)
+            {
+                Array.Resize(ref _items, _count * 2);
+            }
+
+            _items[_count++] = pick;
+        }
+
+        /// <summary>Clears the references taken and gives the buffer back, unless it grew past what is worth keeping.</summary>
+        public readonly void Release()
+        {
+            if (_items is not null)
+            {
+                Array.Clear(_items, 0, _count);
+                if (_items.Length <= 1024)
+                {
+                    t_picks = _items;
+                }
+            }
+        }
+    }
+
+    /// <summary>What the matching reads from the request only when a cookie needs it: the path and the clock.</summary>
+    private struct MatchContext(Uri uri, TimeProvider time)
+    {
+        private string? _path;
+        private DateTime? _utcNow;
+
+        public readonly Uri Uri => uri;
+
+        public string Path => _path ??= uri.AbsolutePath;
+
+        public DateTime UtcNow => _utcNow ??= time.GetUtcNow().UtcDateTime;
+    }
 }

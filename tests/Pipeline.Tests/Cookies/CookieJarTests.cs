@@ -311,10 +311,11 @@ public sealed class CookieJarTests
     public async Task StoreAndSet_FromManyTasks_LoseNothing()
     {
         var jar = new CookieJar();
-        var uri = new Uri("http://h/");
 
+        // One host per task: 25 server cookies each, within the per-domain limit.
         await Parallel.ForEachAsync(Enumerable.Range(0, 32), new ParallelOptions { MaxDegreeOfParallelism = 32 }, (task, _) =>
         {
+            var uri = new Uri($"http://h{task}/");
             for (var i = 0; i < 50; i++)
             {
                 if (i % 2 == 0)
