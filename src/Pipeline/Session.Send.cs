@@ -178,6 +178,9 @@ public partial class Session
         BodyStream = parts.BodyStream,
         BodyStreamStart = parts.BodyStreamStart,
         BodyStreamsRewind = parts.BodyStreamsRewind,
+        Cache = Cache,
+        CacheMode = options.CacheMode ?? CacheMode.Default,
+        CacheControl = options.CacheControl,
     };
 
     /// <summary>

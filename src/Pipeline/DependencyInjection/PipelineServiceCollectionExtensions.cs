@@ -50,6 +50,10 @@ public static class PipelineServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = AddSessionCore(services, name);
         services.Configure<SessionSettings>(name, settings => SessionSettingsBinder.Bind(configuration, settings));
+
+        // A cache enabled in configuration uses the container's IDistributedCache when one is registered.
+        services.TryAddSingleton<HttpCacheOwner>();
+        services.AddOptions<SessionSettings>(name).PostConfigure<IServiceProvider>((settings, sp) => HttpCacheOwner.UseServiceStore(settings, sp, name));
         services.AddSingleton<IOptionsChangeTokenSource<SessionSettings>>(new ConfigurationChangeTokenSource<SessionSettings>(name, configuration));
         return builder;
     }

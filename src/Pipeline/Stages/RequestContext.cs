@@ -81,4 +81,13 @@ internal sealed class RequestContext
 
     /// <summary>Whether a multipart body of file streams can be sent again as it is (every stream can seek).</summary>
     public bool BodyStreamsRewind { get; init; }
+
+    /// <summary>Gets the session's HTTP cache, or null for none.</summary>
+    public HttpCache? Cache { get; init; }
+
+    /// <summary>Gets how this request uses the cache.</summary>
+    public CacheMode CacheMode { get; init; }
+
+    /// <summary>Gets the request's own cache directives (applied by the cache, not sent), or null.</summary>
+    public System.Net.Http.Headers.CacheControlHeaderValue? CacheControl { get; init; }
 }
