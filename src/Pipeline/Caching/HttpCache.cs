@@ -239,7 +239,10 @@ public sealed partial class HttpCache : IDisposable
     {
         CacheMetrics.StoreErrors.Add(1, _tags);
         Volatile.Write(ref _storeUnavailableUntil, (Time.GetUtcNow() + Options.StoreFailureBackoff).UtcTicks);
-        Log.StoreFailed(logger, operation, Options.StoreFailureBackoff, ex.GetType().Name + ": " + ex.Message);
+        // The first line only: a Redis client's message goes on with its whole connection state.
+        var message = ex.Message;
+        var end = message.IndexOfAny(['\r', '\n']);
+        Log.StoreFailed(logger, operation, Options.StoreFailureBackoff, ex.GetType().Name + ": " + (end < 0 ? message : message[..end]));
     }
 
     /// <summary>When the last variant goes stale, plus the time it stays of use stale (retention, stale-while-revalidate, stale-if-error).</summary>

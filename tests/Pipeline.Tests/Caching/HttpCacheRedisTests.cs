@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Tests.DependencyInjection;
 using Pipeline.Tests.Infrastructure;
@@ -52,6 +53,43 @@ public sealed class HttpCacheRedisTests(RedisFixture redis) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task DocsSample_RedisSharedCache_RunsAsDocumented()
+    {
+        await using var origin = await CacheOrigin.StartAsync(CacheOrigin.Answer("{\"id\":42}", ("Cache-Control", "public, max-age=600")));
+
+        var first = await StandaloneSampleAsync(redis.Endpoint, origin.Url("/items/42"));
+        var second = await DependencyInjectionSampleAsync(redis.Endpoint, origin.BaseUrl + "/", "items/42");
+
+        Assert.False(first);
+        Assert.True(second);
+        Assert.Equal(1, origin.Count);
+    }
+
+    // docs/caching.md, "A shared cache with Redis": keep the two in step.
+    private static async Task<bool> StandaloneSampleAsync(string redisConfiguration, string url)
+    {
+        using var redis = new RedisCache(new RedisCacheOptions { Configuration = redisConfiguration });
+        using var cache = new HttpCache(redis, new HttpCacheOptions { KeyPrefix = "myapp:http:" });
+        using var session = new Session { Cache = cache };
+
+        using var response = await session.GetAsync(url);
+        return response.FromCache;
+    }
+
+    private static async Task<bool> DependencyInjectionSampleAsync(string redisConfiguration, string baseAddress, string path)
+    {
+        var services = new ServiceCollection();
+        services.AddStackExchangeRedisCache(o => o.Configuration = redisConfiguration);
+        services.AddSession("catalog", s => s.BaseAddress = new Uri(baseAddress))
+            .AddHttpCache(o => o.KeyPrefix = "myapp:http:");
+        await using var provider = services.BuildServiceProvider();
+
+        using var session = provider.GetRequiredKeyedService<Session>("catalog");
+        using var response = await session.GetAsync(path);
+        return response.FromCache;
+    }
+
+    [Fact]
     public async Task RedisStopped_DegradesToMiss_LogsAndNeverFailsTheRequest()
     {
         var own = new RedisFixture();
@@ -82,7 +120,7 @@ public sealed class HttpCacheRedisTests(RedisFixture redis) : IClassFixture<Redi
     public async Task RedisUnreachableFromTheStart_RequestsSucceedAsMisses()
     {
         await using var origin = await CacheOrigin.StartAsync(CacheOrigin.Answer("origin", ("Cache-Control", "public, max-age=600")));
-        using var client = new Microsoft.Extensions.Caching.StackExchangeRedis.RedisCache(new Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions { ConfigurationOptions = RedisFixture.Options("127.0.0.1:1") });
+        using var client = new RedisCache(new RedisCacheOptions { ConfigurationOptions = RedisFixture.Options("127.0.0.1:1") });
         using var cache = new HttpCache(client);
         using var session = new Session { Cache = cache };
 
