@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. On a fresh Debian machine with the .NET SDK it first installs what the tests need
-# (Debian's httpbin under gunicorn, and tinyproxy) when missing.
+# (Debian's httpbin under gunicorn, tinyproxy, and redis-server for the shared HTTP cache) when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,6 +8,7 @@ need=()
 [ -x /usr/bin/gunicorn ] || need+=(gunicorn)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import httpbin' 2>/dev/null; } || need+=(python3-httpbin)
 command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || need+=(tinyproxy)
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   sudo=""

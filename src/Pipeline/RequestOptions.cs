@@ -96,4 +96,16 @@ public sealed class RequestOptions
         JsonBody = Pipeline.JsonBody.Create(value, typeInfo);
         return this;
     }
+
+    /// <summary>Gets or sets how this request uses the session's <see cref="Session.Cache"/>: bypass it, refresh it, or only read it.</summary>
+    /// <value>The default value is <see langword="null"/>: <see cref="Pipeline.CacheMode.Default"/>.</value>
+    public CacheMode? CacheMode { get; set; }
+
+    /// <summary>
+    /// Gets or sets cache directives for this request (<c>max-age</c>, <c>max-stale</c>, <c>min-fresh</c>, <c>no-cache</c>,
+    /// <c>no-store</c>, <c>only-if-cached</c>, <c>stale-if-error</c>), applied by the session's cache and not sent; they win
+    /// over a <c>Cache-Control</c> header of the request, which is both sent and applied.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public System.Net.Http.Headers.CacheControlHeaderValue? CacheControl { get; set; }
 }

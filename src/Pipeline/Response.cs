@@ -52,6 +52,7 @@ public sealed class Response : IDisposable
         RequestUri = message.RequestMessage?.RequestUri;
         ReadTimeout = readTimeout;
         SetCookieHeaders = message.Headers.NonValidated.TryGetValues("Set-Cookie", out var setCookies) ? [.. setCookies] : [];
+        FromCache = message is CachedResponseMessage;
     }
 
     internal Uri? RequestUri { get; }
@@ -64,6 +65,10 @@ public sealed class Response : IDisposable
 
     /// <summary>Gets each Set-Cookie header as received, one entry per header (requests reads them one by one too).</summary>
     internal IReadOnlyList<string> SetCookieHeaders { get; }
+
+    /// <summary>Gets a value indicating whether the response was served from the session's <see cref="HttpCache"/>, fresh, stale, or revalidated with the origin (a 304).</summary>
+    /// <remarks>A response from the cache does not store its Set-Cookie in the session's jar again, and its <see cref="Cookies"/> is empty.</remarks>
+    public bool FromCache { get; }
 
     /// <summary>Gets the status code.</summary>
     public HttpStatusCode StatusCode { get; }

@@ -199,6 +199,9 @@ public partial class Session
         BodyStreamStart = parts.BodyStreamStart,
         BodyStreamsRewind = parts.BodyStreamsRewind,
         HarRecorders = Volatile.Read(ref _harRecorders),
+        Cache = Cache,
+        CacheMode = options.CacheMode ?? CacheMode.Default,
+        CacheControl = options.CacheControl,
     };
 
     /// <summary>

@@ -177,6 +177,11 @@ public partial class Session : IDisposable, IAsyncDisposable
     /// <value>The default value is <see langword="null"/>: no retries, as requests.</value>
     public RetryPolicy? Retry { get; set; }
 
+    /// <summary>Gets or sets the HTTP cache (RFC 9111) of the session's GET and HEAD requests: <c>new HttpCache()</c> in memory, or <c>new HttpCache(distributedCache)</c> shared.</summary>
+    /// <value>The default value is <see langword="null"/>: no cache, as requests.</value>
+    /// <remarks>The session does not own the cache (several sessions may share one): dispose it yourself. See docs/caching.md.</remarks>
+    public HttpCache? Cache { get; set; }
+
     /// <summary>Gets or sets the base address relative URLs resolve against (RFC 3986), beyond requests.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     /// <exception cref="ArgumentException">The value is not an absolute URI.</exception>
@@ -323,6 +328,7 @@ public partial class Session : IDisposable, IAsyncDisposable
         Stream = settings.Stream;
         Timeout = settings.Timeout;
         Retry = settings.Retry;
+        Cache = settings.Cache;
         BaseAddress = settings.BaseAddress;
         JsonSerializerOptions = settings.JsonSerializerOptions;
     }

@@ -61,6 +61,10 @@ public static class PipelineServiceCollectionExtensions
             SessionSettingsKeys.Check(name, configuration, strict, sp.GetService<ILoggerFactory>());
             SessionSettingsBinder.Bind(configuration, settings);
         });
+
+        // A cache enabled in configuration uses the container's IDistributedCache when one is registered.
+        services.TryAddSingleton<HttpCacheOwner>();
+        services.AddOptions<SessionSettings>(name).PostConfigure<IServiceProvider>((settings, sp) => HttpCacheOwner.UseServiceStore(settings, sp, name));
         services.AddSingleton<IOptionsChangeTokenSource<SessionSettings>>(new ConfigurationChangeTokenSource<SessionSettings>(name, configuration));
         return builder;
     }

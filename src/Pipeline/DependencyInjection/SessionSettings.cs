@@ -79,6 +79,10 @@ public sealed class SessionSettings
     /// <value>The default value is <see langword="null"/>: no retries.</value>
     public RetryPolicy? Retry { get; set; }
 
+    /// <summary>Gets or sets the HTTP cache of the session's GET and HEAD requests (see <see cref="Session.Cache"/>); every session of a name shares it.</summary>
+    /// <value>The default value is <see langword="null"/>: no cache.</value>
+    public HttpCache? Cache { get; set; }
+
     /// <summary>Gets or sets the clock for retry waits and cookie expiry; tests can pass a fake one.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     [Required]

@@ -76,7 +76,46 @@ internal static class SessionSettingsBinder
         settings.Stream = ReadBool(configuration, "Stream") ?? settings.Stream;
         BindRetry(configuration, settings);
         AuthSettingsBinder.Bind(configuration, settings);
+        BindCache(configuration, settings);
     }
+
+    // "Cache": true, or a section with Enabled and the limits; a distributed store comes from dependency injection.
+    private static void BindCache(IConfiguration configuration, SessionSettings settings)
+    {
+        var section = configuration.GetSection("Cache");
+        if (section.Value is { Length: > 0 } flag)
+        {
+            settings.Cache = ReadBool(configuration, "Cache") == true ? new HttpCache { FromConfiguration = true } : null;
+            return;
+        }
+
+        if (!section.GetChildren().Any())
+        {
+            return;
+        }
+
+        if (ReadBool(section, "Enabled") == false)
+        {
+            settings.Cache = null;
+            return;
+        }
+
+        var options = new HttpCacheOptions();
+        options.MaxEntrySize = section["MaxEntrySize"] is { Length: > 0 } entry ? ReadSize(configuration, "Cache:MaxEntrySize", entry) : options.MaxEntrySize;
+        options.MaxTotalSize = section["MaxTotalSize"] is { Length: > 0 } total ? ReadSize(configuration, "Cache:MaxTotalSize", total) : options.MaxTotalSize;
+        options.KeyPrefix = section["KeyPrefix"] ?? options.KeyPrefix;
+        options.Name = section["Name"] is { Length: > 0 } name ? name : null;
+        options.HeuristicFreshness = ReadBool(section, "HeuristicFreshness") ?? options.HeuristicFreshness;
+        options.MaxHeuristicLifetime = section["MaxHeuristicLifetime"] is { Length: > 0 } cap ? ReadDuration(configuration, "Cache:MaxHeuristicLifetime", cap) : options.MaxHeuristicLifetime;
+        options.StaleRetention = section["StaleRetention"] is { Length: > 0 } keep ? ReadDuration(configuration, "Cache:StaleRetention", keep) : options.StaleRetention;
+        options.StoreFailureBackoff = section["StoreFailureBackoff"] is { Length: > 0 } backoff ? ReadDuration(configuration, "Cache:StoreFailureBackoff", backoff) : options.StoreFailureBackoff;
+        settings.Cache = new HttpCache(options) { FromConfiguration = true };
+    }
+
+    private static long ReadSize(IConfiguration configuration, string key, string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0
+            ? size
+            : throw Invalid(configuration, key, value, "a positive number of bytes");
 
     // Uri alone takes "/v1" for a file path on Unix and "localhost:5000" for the scheme "localhost"; neither is a base address.
     private static bool HasExplicitScheme(string value)

@@ -22,6 +22,7 @@ internal static partial class SessionSettingsKeys
         ["Timeout"] = ["Connect", "Read"],
         ["MaxRedirects"] = [],
         ["MaxResponseContentLength"] = [],
+        ["Cache"] = ["Enabled", "MaxEntrySize", "MaxTotalSize", "KeyPrefix", "Name", "HeuristicFreshness", "MaxHeuristicLifetime", "StaleRetention", "StoreFailureBackoff"],
         ["Auth"] =
         [
             "Type", "User", "Password", "Token", "TokenUrl", "ClientId", "ClientSecret", "Scope", "ClientAuthentication",

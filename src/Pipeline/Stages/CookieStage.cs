@@ -26,6 +26,13 @@ internal sealed class CookieStage : DelegatingHandler
         var message = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var response = await ResponseBuilder.ForHopAsync(request, message, context, cancellationToken).ConfigureAwait(false);
 
+        // A response from the HTTP cache set its cookies when it first arrived; replaying them could bring back a cookie
+        // the server has since changed or deleted.
+        if (response.FromCache)
+        {
+            return message;
+        }
+
         // Cookies of an auth challenge answered within this hop (a digest 401) reach the session jar too.
         foreach (var earlier in response.History)
         {

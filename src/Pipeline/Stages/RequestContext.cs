@@ -93,4 +93,13 @@ internal sealed class RequestContext
 
     /// <summary>Gets the session's HAR recordings running when the request started, or null; the AdapterRouter records each hop in them.</summary>
     public HarRecorder[]? HarRecorders { get; init; }
+
+    /// <summary>Gets the session's HTTP cache, or null for none.</summary>
+    public HttpCache? Cache { get; init; }
+
+    /// <summary>Gets how this request uses the cache.</summary>
+    public CacheMode CacheMode { get; init; }
+
+    /// <summary>Gets the request's own cache directives (applied by the cache, not sent), or null.</summary>
+    public System.Net.Http.Headers.CacheControlHeaderValue? CacheControl { get; init; }
 }

@@ -4,7 +4,8 @@ namespace Pipeline;
 
 /// <summary>
 /// The one place that knows the stage order. <c>new Session()</c> links these stages itself; a named session gets
-/// the same list from IHttpClientFactory. The retry stage takes its place before the proxy stage.
+/// the same list from IHttpClientFactory. The cache stage follows the user stages, then the retry stage takes its place
+/// before the proxy stage.
 /// </summary>
 internal static class StageChain
 {
@@ -25,6 +26,7 @@ internal static class StageChain
             new AuthStage(defaults?.Auth, loggerFactory?.CreateLogger<AuthStage>()),
         };
         stages.AddRange(userStages);
+        stages.Add(new CacheStage(defaults?.Cache, loggerFactory?.CreateLogger<CacheStage>()));
         stages.Add(new RetryStage(defaults?.Retry, defaults?.TimeProvider, loggerFactory, instanceName));
         stages.Add(new ProxyStage(defaults, loggerFactory?.CreateLogger<ProxyStage>()));
         return stages;

@@ -20,6 +20,7 @@ public sealed class SettingsListTests
     private static readonly RequestTimeout GuardTimeout = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
     private static readonly RetryPolicy GuardRetry = RetryPolicy.FromCount(2);
     private static readonly JsonSerializerOptions GuardJson = new();
+    private static readonly HttpCache GuardCache = new();
 
     // What each setting looks like when it is not at its default; every setting of SessionSettings needs a row.
     private static readonly Dictionary<string, (Action<SessionSettings> Set, Func<Session, bool> IsCarried)> Samples = new()
@@ -39,6 +40,7 @@ public sealed class SettingsListTests
         ["Timeout"] = (s => s.Timeout = GuardTimeout, s => s.Timeout == GuardTimeout),
         ["Retry"] = (s => s.Retry = GuardRetry, s => ReferenceEquals(s.Retry, GuardRetry)),
         ["JsonSerializerOptions"] = (s => s.JsonSerializerOptions = GuardJson, s => ReferenceEquals(s.JsonSerializerOptions, GuardJson)),
+        ["Cache"] = (s => s.Cache = GuardCache, s => ReferenceEquals(s.Cache, GuardCache)),
     };
 
     // Settings of SessionSettings that are not a property of Session, with the reason.
@@ -70,6 +72,7 @@ public sealed class SettingsListTests
         ["Timeout"] = nameof(RequestContext.Timeout),
         ["Retry"] = nameof(RequestContext.Retry),
         ["JsonSerializerOptions"] = nameof(RequestContext.JsonOptions),
+        ["Cache"] = nameof(RequestContext.Cache),
     };
 
     private static readonly Dictionary<string, string> AppliedAtPreparation = new()
@@ -87,6 +90,7 @@ public sealed class SettingsListTests
         ["TrustEnv"] = "requests' trust_env is a session attribute",
         ["Retry"] = "requests mounts retries on the adapter, not per request",
         ["JsonSerializerOptions"] = "Response.Json<T>(options) takes options per call",
+        ["Cache"] = "a request chooses how it uses the session's cache with RequestOptions.CacheMode and CacheControl",
     };
 
     // Settings the configuration binder does not bind, with the reason; every other one needs a key below.
@@ -115,6 +119,7 @@ public sealed class SettingsListTests
         ["Auth:TokenUrl"] = "https://idp.test/token",
         ["Auth:ClientId"] = "guard",
         ["Auth:ClientSecret"] = "guard-secret",
+        ["Cache:Enabled"] = "true",
     };
 
     public static TheoryData<string> Settings => [.. SettingNames()];
