@@ -77,39 +77,23 @@ public sealed class TestLowlevel
     [Fact]
     public async Task test_chunked_upload_uses_only_specified_host_header()
     {
-        using var closeServer = new ManualResetEventSlim();
-        await using var server = new Server(EchoResponseHandler, waitToCloseEvent: closeServer);
-        var data = Generator();
         var customHost = "sample-host";
 
-        var (host, port) = server.Start();
-        var url = $"http://{host}:{port}/";
-        var r = await Requests.PostAsync(url, new() { Data = data, Headers = new() { ["Host"] = customHost }, Stream = true });
-        await r.ReadContentAsync();
-        closeServer.Set();
+        var (content, _) = await PostGeneratorToEchoServerAsync(new() { ["Host"] = customHost });
 
         var expectedHeader = $"Host: {customHost}\r\n";
-        Assert.Contains(expectedHeader, Latin1(r.Content), StringComparison.Ordinal);
-        Assert.Equal(1, Count(Latin1(r.Content), "Host: "));
+        Assert.Contains(expectedHeader, content, StringComparison.Ordinal);
+        Assert.Equal(1, Count(content, "Host: "));
     }
 
     [Fact]
     public async Task test_chunked_upload_doesnt_skip_host_header()
     {
-        using var closeServer = new ManualResetEventSlim();
-        await using var server = new Server(EchoResponseHandler, waitToCloseEvent: closeServer);
-        var data = Generator();
-
-        var (host, port) = server.Start();
-        var expectedHost = $"{host}:{port}";
-        var url = $"http://{host}:{port}/";
-        var r = await Requests.PostAsync(url, new() { Data = data, Stream = true });
-        await r.ReadContentAsync();
-        closeServer.Set();
+        var (content, expectedHost) = await PostGeneratorToEchoServerAsync(headers: null);
 
         var expectedHeader = $"Host: {expectedHost}\r\n";
-        Assert.Contains(expectedHeader, Latin1(r.Content), StringComparison.Ordinal);
-        Assert.Equal(1, Count(Latin1(r.Content), "Host: "));
+        Assert.Contains(expectedHeader, content, StringComparison.Ordinal);
+        Assert.Equal(1, Count(content, "Host: "));
     }
 
     [Fact]
@@ -140,22 +124,15 @@ public sealed class TestLowlevel
     {
         const string text302 = "HTTP/1.1 302 FOUND\r\n" + "Content-Length: 0\r\n" + "Location: /\r\n\r\n";
         const string text200 = "HTTP/1.1 200 OK\r\n" + "Content-Length: 0\r\n\r\n";
-        var auth = new DigestAuth("user", "pass");
 
-        byte[]? DigestResponseHandler(Socket sock)
+        static byte[]? DigestResponseHandler(Socket sock)
         {
-            // Respond to initial GET with a challenge.
-            var requestContent = Consume(sock);
-            Assert.StartsWith("GET / HTTP/1.1", requestContent, StringComparison.Ordinal);
-            sock.Send(Ascii(Text401));
-
-            // Verify we receive an Authorization header in response, then redirect.
-            requestContent = Consume(sock);
-            Assert.Contains(ExpectedDigest, requestContent, StringComparison.Ordinal);
+            // Respond to initial GET with a challenge; verify we receive an Authorization header in response, then redirect.
+            ChallengeThenExpectDigest(sock);
             sock.Send(Ascii(text302));
 
             // Verify Authorization isn't sent to the redirected host, then send another challenge.
-            requestContent = Consume(sock);
+            var requestContent = Consume(sock);
             Assert.DoesNotContain("Authorization:", requestContent, StringComparison.Ordinal);
             sock.Send(Ascii(Text401));
 
@@ -166,12 +143,7 @@ public sealed class TestLowlevel
             return Ascii(requestContent);
         }
 
-        using var closeServer = new ManualResetEventSlim();
-        await using var server = new Server(DigestResponseHandler, waitToCloseEvent: closeServer);
-
-        var (host, port) = server.Start();
-        var url = $"http://{host}:{port}/";
-        var r = await Requests.GetAsync(url, new() { Auth = auth });
+        var r = await GetWithDigestAuthAsync(DigestResponseHandler);
 
         // Verify server succeeded in authenticating.
         Assert.Equal(200, (int)r.StatusCode);
@@ -182,43 +154,29 @@ public sealed class TestLowlevel
 
         // Verify redirect happened as we expected.
         Assert.Equal(302, (int)r.History[0].StatusCode);
-        closeServer.Set();
     }
 
     [Fact]
     public async Task test_digestauth_401_only_sent_once()
     {
-        var auth = new DigestAuth("user", "pass");
-
-        byte[]? DigestFailedResponseHandler(Socket sock)
+        static byte[]? DigestFailedResponseHandler(Socket sock)
         {
-            // Respond to initial GET with a challenge.
-            var requestContent = Consume(sock);
-            Assert.StartsWith("GET / HTTP/1.1", requestContent, StringComparison.Ordinal);
-            sock.Send(Ascii(Text401));
-
-            // Verify we receive an Authorization header in response, then challenge again.
-            requestContent = Consume(sock);
-            Assert.Contains(ExpectedDigest, requestContent, StringComparison.Ordinal);
+            // Respond to initial GET with a challenge; verify we receive an Authorization header in response, then
+            // challenge again.
+            ChallengeThenExpectDigest(sock);
             sock.Send(Ascii(Text401));
 
             // Verify the client didn't respond to second challenge.
-            requestContent = Consume(sock);
+            var requestContent = Consume(sock);
             Assert.Equal(string.Empty, requestContent);
             return Ascii(requestContent);
         }
 
-        using var closeServer = new ManualResetEventSlim();
-        await using var server = new Server(DigestFailedResponseHandler, waitToCloseEvent: closeServer);
-
-        var (host, port) = server.Start();
-        var url = $"http://{host}:{port}/";
-        var r = await Requests.GetAsync(url, new() { Auth = auth });
+        var r = await GetWithDigestAuthAsync(DigestFailedResponseHandler);
 
         // Verify server didn't authenticate us.
         Assert.Equal(401, (int)r.StatusCode);
         Assert.Equal(401, (int)r.History[0].StatusCode);
-        closeServer.Set();
     }
 
     [Fact]
@@ -230,9 +188,8 @@ public sealed class TestLowlevel
             "WWW-Authenticate: Digest nonce=\"6bf5d6e4da1ce66918800195d6b9130d\"" +
             ", opaque=\"372825293d1c26955496c80ed6426e9e\", " +
             "realm=\"me@kennethreitz.com\", qop=auth\r\n\r\n";
-        var auth = new DigestAuth("user", "pass");
 
-        byte[]? DigestResponseHandler(Socket sock)
+        static byte[]? DigestResponseHandler(Socket sock)
         {
             // Respond to GET with a 200 containing www-authenticate header.
             var requestContent = Consume(sock);
@@ -245,17 +202,11 @@ public sealed class TestLowlevel
             return Ascii(requestContent);
         }
 
-        using var closeServer = new ManualResetEventSlim();
-        await using var server = new Server(DigestResponseHandler, waitToCloseEvent: closeServer);
-
-        var (host, port) = server.Start();
-        var url = $"http://{host}:{port}/";
-        var r = await Requests.GetAsync(url, new() { Auth = auth });
+        var r = await GetWithDigestAuthAsync(DigestResponseHandler);
 
         // Verify server didn't receive auth from us.
         Assert.Equal(200, (int)r.StatusCode);
         Assert.Empty(r.History);
-        closeServer.Set();
     }
 
     [Theory]
@@ -411,6 +362,46 @@ public sealed class TestLowlevel
         var requestContent = Server.ConsumeSocketContent(sock, TimeSpan.FromSeconds(0.5));
         sock.Send([.. Ascii($"HTTP/1.1 200 OK\r\nContent-Length: {requestContent.Length}\r\n\r\n"), .. requestContent]);
         return null;
+    }
+
+    /// <summary>Posts the generator body, streamed, to an echo server; returns the request as the server saw it, and its host:port.</summary>
+    private static async Task<(string RawRequest, string HostAndPort)> PostGeneratorToEchoServerAsync(HeaderMap? headers)
+    {
+        using var closeServer = new ManualResetEventSlim();
+        await using var server = new Server(EchoResponseHandler, waitToCloseEvent: closeServer);
+        var data = Generator();
+
+        var (host, port) = server.Start();
+        var url = $"http://{host}:{port}/";
+        var r = await Requests.PostAsync(url, new() { Data = data, Headers = headers, Stream = true });
+        await r.ReadContentAsync();
+        closeServer.Set();
+        return (Latin1(r.Content), $"{host}:{port}");
+    }
+
+    /// <summary>GETs the root of a server running <paramref name="handler"/>, with <c>HTTPDigestAuth('user', 'pass')</c>.</summary>
+    private static async Task<Response> GetWithDigestAuthAsync(Func<Socket, byte[]?> handler)
+    {
+        var auth = new DigestAuth("user", "pass");
+        using var closeServer = new ManualResetEventSlim();
+        await using var server = new Server(handler, waitToCloseEvent: closeServer);
+
+        var (host, port) = server.Start();
+        var url = $"http://{host}:{port}/";
+        var r = await Requests.GetAsync(url, new() { Auth = auth });
+        closeServer.Set();
+        return r;
+    }
+
+    /// <summary>Answers the first GET with the digest challenge and checks that the next request answers it.</summary>
+    private static void ChallengeThenExpectDigest(Socket sock)
+    {
+        var requestContent = Consume(sock);
+        Assert.StartsWith("GET / HTTP/1.1", requestContent, StringComparison.Ordinal);
+        sock.Send(Ascii(Text401));
+
+        requestContent = Consume(sock);
+        Assert.Contains(ExpectedDigest, requestContent, StringComparison.Ordinal);
     }
 
     private static IterStream Generator() => new("a"u8.ToArray(), "b"u8.ToArray(), "c"u8.ToArray());

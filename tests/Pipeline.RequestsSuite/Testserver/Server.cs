@@ -13,8 +13,8 @@ namespace Pipeline.RequestsSuite.Testserver;
 /// <see cref="Start"/> is <c>__enter__</c> and <see cref="DisposeAsync"/> is <c>__exit__</c>: it waits for the server
 /// thread to finish (up to <see cref="WaitEventTimeout"/>), then closes the listening socket. After handling its
 /// requests the server waits for <c>waitToCloseEvent</c> (up to <see cref="WaitEventTimeout"/>) before it stops
-/// listening. One difference keeps the suite quick: a server still waiting for a connection when it is disposed, with
-/// none pending, stops at once instead of after <see cref="WaitEventTimeout"/>. An exception thrown by the handler (a failed assertion about what the client sent) is rethrown by
+/// listening. One difference keeps the suite quick: a server waiting for a connection while it is disposed, with none
+/// pending, stops at once instead of after <see cref="WaitEventTimeout"/>. An exception thrown by the handler (a failed assertion about what the client sent) is rethrown by
 /// <see cref="DisposeAsync"/>, so it fails the test.
 /// </remarks>
 public sealed class Server : IAsyncDisposable
@@ -64,11 +64,15 @@ public sealed class Server : IAsyncDisposable
 
     /// <summary>requests' <c>Server.text_response_server</c>: consumes the request, then sends <paramref name="text"/> as UTF-8.</summary>
     public static Server TextResponseServer(string text, TimeSpan? requestTimeout = null, int requestsToHandle = 1, ManualResetEventSlim? waitToCloseEvent = null) =>
+        BytesResponseServer(Encoding.UTF8.GetBytes(text), requestTimeout, requestsToHandle, waitToCloseEvent);
+
+    /// <summary>Consumes the request, then sends <paramref name="response"/> as it is (for bodies that are not UTF-8 text).</summary>
+    public static Server BytesResponseServer(byte[] response, TimeSpan? requestTimeout = null, int requestsToHandle = 1, ManualResetEventSlim? waitToCloseEvent = null) =>
         new(
             sock =>
             {
                 var requestContent = ConsumeSocketContent(sock, requestTimeout);
-                sock.Send(Encoding.UTF8.GetBytes(text));
+                sock.Send(response);
                 return requestContent;
             },
             requestsToHandle,
@@ -118,12 +122,7 @@ public sealed class Server : IAsyncDisposable
     {
         if (_thread.ThreadState != ThreadState.Unstarted)
         {
-            if (_accepting && !HasPendingConnection())
-            {
-                CloseServerSocket();
-            }
-
-            if (!await Task.Run(() => _stopEvent.Wait(WaitEventTimeout)))
+            if (!await WaitForStopAsync())
             {
                 // The test never released the server: do not keep it waiting for the close event.
                 _waitToCloseEvent?.Set();
@@ -139,6 +138,23 @@ public sealed class Server : IAsyncDisposable
         {
             ExceptionDispatchInfo.Capture(_handlerException).Throw();
         }
+    }
+
+    /// <summary>Waits for the server thread to stop; one back to waiting for a connection, with none pending, is stopped now.</summary>
+    private async Task<bool> WaitForStopAsync()
+    {
+        var deadline = DateTime.UtcNow + WaitEventTimeout;
+        while (!_stopEvent.IsSet && DateTime.UtcNow < deadline)
+        {
+            if (_accepting && !HasPendingConnection())
+            {
+                CloseServerSocket();
+            }
+
+            await Task.Run(() => _stopEvent.Wait(TimeSpan.FromMilliseconds(50)));
+        }
+
+        return _stopEvent.IsSet;
     }
 
     private void Run()
