@@ -260,24 +260,26 @@ public sealed class Response : IDisposable
     }
 
     /// <summary>Iterates the body in chunks of at most <paramref name="chunkSize"/> bytes; a buffered body is replayed.</summary>
-    /// <param name="chunkSize">The largest chunk.</param>
+    /// <param name="chunkSize">The largest chunk. For a body already read, zero or less gives it whole in one chunk, as requests' <c>iter_slices</c>.</param>
     /// <param name="cancellationToken">The token to observe.</param>
     /// <returns>The chunks. For a streamed body each chunk is only valid until the next is requested; copy it to keep it.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is not positive and the body is streamed, not read yet.</exception>
     /// <exception cref="StreamConsumedException">A streamed body was already consumed.</exception>
     /// <exception cref="ReadTimeoutException">The server sent nothing for longer than the read timeout.</exception>
     /// <exception cref="ChunkedEncodingException">The body ended early or the connection broke.</exception>
     /// <exception cref="ContentDecodingException">The gzip, deflate or brotli body cannot be decoded: corrupt, cut before its end, or more than five stacked codings.</exception>
     public IAsyncEnumerable<ReadOnlyMemory<byte>> IterContentAsync(int chunkSize = 8192, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
         if (_content is null)
         {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
+
             // Claim the stream now, so a second iteration fails at once rather than when enumerated.
             return IterateStreamAsync(TakeStream(), chunkSize, cancellationToken);
         }
 
-        return ReplayAsync(_content, chunkSize, cancellationToken);
+        // requests' iter_slices: a slice length of zero or less is the whole body.
+        return ReplayAsync(_content, chunkSize <= 0 ? Math.Max(_content.Length, 1) : chunkSize, cancellationToken);
     }
 
     /// <summary>Iterates the body line by line; a line ends at <c>\n</c>, <c>\r</c> or <c>\r\n</c>, also across chunk boundaries.</summary>

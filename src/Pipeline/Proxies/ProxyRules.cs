@@ -171,8 +171,14 @@ internal static class ProxyRules
     /// </summary>
     public static bool ShouldBypassProxies(Uri url, string? noProxy, ProxyEnvironment? environment = null)
     {
+        // requests: a URL without a host (file:///path) never goes through a proxy.
+        if (string.IsNullOrEmpty(url.Host))
+        {
+            return true;
+        }
+
         noProxy ??= (environment ?? ProxyEnvironment.Live).NoProxy;
-        if (string.IsNullOrEmpty(noProxy) || string.IsNullOrEmpty(url.Host))
+        if (string.IsNullOrEmpty(noProxy))
         {
             return false;
         }

@@ -71,7 +71,10 @@ public sealed class TestLowlevel
         var (host, port) = server.Start();
         var url = $"http://{host}:{port}/";
 
-        await Assert.ThrowsAnyAsync<ChunkedEncodingException>(() => Requests.GetAsync(url));
+        // Departure (README, "Differences from requests"): the head has no blank line; http.client takes EOF as its end and
+        // then fails on the chunks (ChunkedEncodingError), .NET refuses an unterminated head. A complete chunked head cut
+        // before its first chunk is ChunkedEncodingException (ResponseFramingTests).
+        await Assert.ThrowsAnyAsync<ConnectionException>(() => Requests.GetAsync(url));
     }
 
     [Fact]

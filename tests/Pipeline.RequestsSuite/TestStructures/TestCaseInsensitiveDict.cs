@@ -1,4 +1,4 @@
-namespace Pipeline.RequestsSuite;
+namespace Pipeline.RequestsSuite.TestStructures;
 
 /// <summary>requests' tests/test_structures.py <c>TestCaseInsensitiveDict</c>: requests' CaseInsensitiveDict is Pipeline's <see cref="HeaderMap"/>.</summary>
 public sealed class TestCaseInsensitiveDict
