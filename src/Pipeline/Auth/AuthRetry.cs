@@ -69,7 +69,8 @@ internal static class AuthRetry
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var setCookie in setCookies)
         {
-            if (CookieRules.ParseSetCookie(setCookie, uri, now) is { } entry)
+            // The CookieStage reports a refusal of these cookies when it stores them; this copy stays silent.
+            if (CookieRules.ParseSetCookie(setCookie, uri, now, out _) is { } entry)
             {
                 jar.Store(entry);
             }

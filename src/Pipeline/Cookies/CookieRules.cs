@@ -38,7 +38,24 @@ internal static class CookieRules
     /// </summary>
     internal static event Action<CookieRefusal, string>? Refused;
 
-    internal static void OnRefused(CookieRefusal reason, string where) => Refused?.Invoke(reason, where);
+    internal static void OnRefused(CookieRefusal reason, string where)
+    {
+        if (PipelineTelemetry.CookiesRefused.Enabled)
+        {
+            PipelineTelemetry.CookiesRefused.Add(1, new KeyValuePair<string, object?>("reason", ReasonName(reason)));
+        }
+
+        Refused?.Invoke(reason, where);
+    }
+
+    /// <summary>The refusal as the <c>reason</c> tag and log text: <c>public_suffix</c>, <c>too_large</c>, <c>foreign_domain</c>, <c>invalid_syntax</c>.</summary>
+    internal static string ReasonName(CookieRefusal reason) => reason switch
+    {
+        CookieRefusal.PublicSuffix => "public_suffix",
+        CookieRefusal.TooLarge => "too_large",
+        CookieRefusal.ForeignDomain => "foreign_domain",
+        _ => "invalid_syntax",
+    };
 
     public static bool SameIdentity(Cookie a, Cookie b) =>
         a.Name == b.Name
@@ -116,12 +133,25 @@ internal static class CookieRules
     /// <returns>The cookie to store, or <see langword="null"/> when the header is ignored.</returns>
     public static CookieEntry? ParseSetCookie(string header, Uri requestUri, DateTime utcNow)
     {
+        var entry = ParseSetCookie(header, requestUri, utcNow, out var refusal);
+        if (refusal is { } reason)
+        {
+            OnRefused(reason, requestUri.IdnHost);
+        }
+
+        return entry;
+    }
+
+    /// <summary>Parses a Set-Cookie header as <see cref="ParseSetCookie(string, Uri, DateTime)"/>, reporting nothing: the reason a cookie was refused comes back in <paramref name="refusal"/>.</summary>
+    public static CookieEntry? ParseSetCookie(string header, Uri requestUri, DateTime utcNow, out CookieRefusal? refusal)
+    {
+        refusal = null;
         var parts = header.Split(';');
         var pair = parts[0];
         var equals = pair.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0)
         {
-            OnRefused(CookieRefusal.InvalidSyntax, requestUri.IdnHost);
+            refusal = CookieRefusal.InvalidSyntax;
             return null;
         }
 
@@ -133,7 +163,7 @@ internal static class CookieRules
         // Names System.Net.Cookie cannot hold (',', a tab, a leading '$') are ignored rather than failing the response.
         if (!IsValidServerName(name) || value.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
-            OnRefused(CookieRefusal.InvalidSyntax, host);
+            refusal = CookieRefusal.InvalidSyntax;
             return null;
         }
 
@@ -187,7 +217,7 @@ internal static class CookieRules
         }
         else if (ToAsciiDomain(domainAttribute) is not { } ascii)
         {
-            OnRefused(CookieRefusal.ForeignDomain, host);
+            refusal = CookieRefusal.ForeignDomain;
             return null;
         }
         else if (ascii == host)
@@ -199,13 +229,13 @@ internal static class CookieRules
         else if (IsIpAddress(host) || !host.EndsWith("." + ascii, StringComparison.Ordinal))
         {
             // Another host's domain, or any Domain on an IP host: ignore the cookie (§5.3 step 6).
-            OnRefused(CookieRefusal.ForeignDomain, host);
+            refusal = CookieRefusal.ForeignDomain;
             return null;
         }
         else if (PublicSuffixList.IsPublicSuffix(ascii))
         {
             // "co.uk" from www.example.co.uk would reach every site under co.uk (§5.3 step 5).
-            OnRefused(CookieRefusal.PublicSuffix, host);
+            refusal = CookieRefusal.PublicSuffix;
             return null;
         }
         else

@@ -32,6 +32,9 @@ internal static class PipelineTelemetry
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>(
         "pipeline.client.retries", unit: "{retry}", description: "Attempts sent again by the retry stage.");
 
+    public static readonly Counter<long> CookiesRefused = Meter.CreateCounter<long>(
+        "pipeline.cookies.refused", unit: "{cookie}", description: "Cookies a server or a file offered that were not stored, by reason.");
+
     /// <summary>Starts the call's activity, or returns null when no listener wants it.</summary>
     public static Activity? StartCall(HttpRequestMessage request)
     {

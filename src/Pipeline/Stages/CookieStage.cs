@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Pipeline;
 
 /// <summary>
@@ -5,13 +8,15 @@ namespace Pipeline;
 /// Set-Cookie in the session jar and in that hop's <see cref="Response.Cookies"/>.
 /// </summary>
 /// <remarks>A hand-set Cookie header suppresses the jar, as requests' <c>prepare_cookies</c>.</remarks>
-internal sealed class CookieStage : DelegatingHandler
+internal sealed partial class CookieStage : DelegatingHandler
 {
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public CookieStage(TimeProvider? time = null)
+    public CookieStage(TimeProvider? time = null, ILogger<CookieStage>? logger = null)
     {
         _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -54,18 +59,45 @@ internal sealed class CookieStage : DelegatingHandler
         }
     }
 
-    private static CookieJar Extract(IReadOnlyList<string> setCookies, Uri origin, CookieJar session, CookieJar own, DateTime now)
+    private CookieJar Extract(IReadOnlyList<string> setCookies, Uri origin, CookieJar session, CookieJar own, DateTime now)
     {
         foreach (var setCookie in setCookies)
         {
-            if (CookieRules.ParseSetCookie(setCookie, origin, now) is { } entry)
+            if (CookieRules.ParseSetCookie(setCookie, origin, now, out var refusal) is { } entry)
             {
-                session.Store(entry);
+                if (!session.Store(entry))
+                {
+                    LogRefused(origin, CookieRefusal.TooLarge);
+                    continue;
+                }
+
                 own.Store(entry);
+            }
+            else if (refusal is { } reason)
+            {
+                CookieRules.OnRefused(reason, origin.IdnHost);
+                LogRefused(origin, reason);
             }
         }
 
         return own;
+    }
+
+    // Neither the cookie's name nor its value is logged: a cookie is a credential.
+    private void LogRefused(Uri origin, CookieRefusal reason)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var host = origin.IdnHost;
+            var why = CookieRules.ReasonName(reason);
+            Log.CookieRefused(_logger, host, why);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 40, EventName = "CookieRefused", Level = LogLevel.Debug, Message = "A cookie from {Host} was not stored: {Reason}.")]
+        public static partial void CookieRefused(ILogger logger, string host, string reason);
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>

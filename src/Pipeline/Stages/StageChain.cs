@@ -21,7 +21,7 @@ internal static class StageChain
             new ParamsStage(defaults?.Params),
             new HeadersStage(defaults?.Headers),
             new RedirectStage(defaults?.MaxRedirects ?? 30, loggerFactory?.CreateLogger<RedirectStage>()),
-            new CookieStage(defaults?.TimeProvider),
+            new CookieStage(defaults?.TimeProvider, loggerFactory?.CreateLogger<CookieStage>()),
             new HooksStage(),
             new AuthStage(defaults?.Auth, loggerFactory?.CreateLogger<AuthStage>()),
         };

@@ -48,6 +48,35 @@ public sealed class MetricsAndLogsTests(LoopbackServerFixture server) : IClassFi
     }
 
     [Fact]
+    public async Task RefusedCookies_AreCountedByReason_AndLoggedWithoutTheirValue()
+    {
+        // Arrange: www.example.co.uk sets one cookie for the public suffix co.uk and one for another site.
+        var stub = new StubHandler(_ =>
+        {
+            var answer = new HttpResponseMessage(HttpStatusCode.OK);
+            answer.Headers.TryAddWithoutValidation("Set-Cookie", $"wide={Secret}; Domain=co.uk");
+            answer.Headers.TryAddWithoutValidation("Set-Cookie", $"other={Secret}; Domain=bank.test");
+            answer.Headers.TryAddWithoutValidation("Set-Cookie", "kept=1");
+            return answer;
+        });
+        using var recorded = new Recorded();
+        var sink = new LogSink();
+        using var session = new Session(new SessionSettings(), sink);
+        session.Mount("http://", stub);
+
+        // Act
+        using var response = await session.GetAsync("http://www.example.co.uk/");
+
+        // Assert
+        Assert.Equal(["kept"], session.Cookies.Select(c => c.Name));
+        var reasons = recorded.Measurements.Where(m => m.Instrument == "pipeline.cookies.refused").Select(m => (string?)m.Tags["reason"]).Order().ToList();
+        Assert.Equal(["foreign_domain", "public_suffix"], reasons);
+        var logged = sink.Entries.Where(e => e.EventId.Name == "CookieRefused").Select(e => e.Message).Order().ToList();
+        Assert.Equal(["A cookie from www.example.co.uk was not stored: foreign_domain.", "A cookie from www.example.co.uk was not stored: public_suffix."], logged);
+        Assert.DoesNotContain(sink.Messages, m => m.Contains(Secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Logs_AtEveryLevel_NameRedirectsChallengesAndProxies_NeverACredential()
     {
         // Arrange: digest auth, a cookie, a token in the query and user information in a proxy URL (the digest password
