@@ -17,6 +17,13 @@ if (args is ["serve", ..])
     return;
 }
 
+// "cpu-ab BASE_URL [--rounds N] [--requests N] [--callers 1,32] [--clients raw,session,...]": benchmarks/cpu-ab.sh.
+if (args is ["cpu-ab", _, ..])
+{
+    await CpuAb.RunAsync(args);
+    return;
+}
+
 // "profile [seconds]" runs the overhead scenario in a loop, to attach a profiler (benchmarks/README.md).
 if (args is ["profile", ..])
 {

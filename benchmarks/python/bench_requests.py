@@ -3,7 +3,8 @@
 param and the session cookie; one caller in sequence, then 32 threads sharing the session.
 
 Usage: bench_requests.py BASE_URL [--seconds N]
-Prints one JSON object with requests per second for each case.
+       bench_requests.py BASE_URL --cpu N     CPU time per request of N sequential requests (benchmarks/cpu-ab.sh)
+Prints one JSON object with requests per second (or CPU microseconds per request) for each case.
 """
 import json
 import sys
@@ -56,8 +57,28 @@ def run(base, seconds):
     }
 
 
+def cpu(base, requests_count):
+    session = requests.Session()
+    session.headers["X-Api-Key"] = "k"
+    session.params = {"v": "1"}
+    session.post(base + "/login").raise_for_status()
+    url = base + "/anything"
+    for _ in range(500):
+        session.get(url).content
+    start = time.process_time()
+    for _ in range(requests_count):
+        session.get(url).content
+    return {
+        "client": "python-requests " + requests.__version__,
+        "sequential_cpu_us_per_request": round((time.process_time() - start) * 1e6 / requests_count, 1),
+    }
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    if "--cpu" in sys.argv:
+        print(json.dumps(cpu(sys.argv[1].rstrip("/"), int(sys.argv[sys.argv.index("--cpu") + 1]))))
+        sys.exit(0)
     seconds = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 5.0
     print(json.dumps(run(sys.argv[1].rstrip("/"), seconds)))

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Pipeline.Benchmarks;
+
+/// <summary>
+/// The pinned A/B comparison of docs/benchmarks.md: the clients run the loopback scenario in turn (A B A B …) for
+/// several rounds; each run is measured in CPU time of this process per request (<see cref="Process.TotalProcessorTime"/>
+/// around the timed loop) and bytes allocated per request, and each client's CPU efficiency is raw HttpClient's CPU per
+/// request divided by its own, per round. The medians and spreads are printed. Run it pinned to a core the server does
+/// not use: benchmarks/cpu-ab.sh.
+/// </summary>
+public static class CpuAb
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var baseUrl = args[1];
+        var rounds = Option(args, "--rounds", 7);
+        var requests = Option(args, "--requests", 50_000);
+        var callerCounts = OptionList(args, "--callers", "1,32").Select(int.Parse).ToArray();
+        var clients = OptionList(args, "--clients", "raw,session,session-noenv,flurl,restsharp");
+
+        using var scenario = await LoopbackScenario.CreateAsync(baseUrl);
+        var process = Process.GetCurrentProcess();
+        Console.WriteLine($"# cpu-ab: {rounds} rounds x {requests} requests, callers {string.Join(",", callerCounts)}, {Environment.ProcessorCount} visible core(s), server {baseUrl}");
+        foreach (var callers in callerCounts)
+        {
+            // Warm-up: JIT, connection pools, tiered compilation.
+            foreach (var client in clients)
+            {
+                await RunAsync(scenario.Calls[client], Math.Min(requests, 20_000), callers);
+            }
+
+            var cpu = clients.ToDictionary(c => c, _ => new List<double>());
+            var alloc = clients.ToDictionary(c => c, _ => new List<double>());
+            for (var round = 0; round < rounds; round++)
+            {
+                // The order alternates each round, so a drift of the machine does not favour one client.
+                var order = round % 2 == 0 ? clients : [.. clients.AsEnumerable().Reverse()];
+                foreach (var client in order)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    process.Refresh();
+                    var before = process.TotalProcessorTime;
+                    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                    await RunAsync(scenario.Calls[client], requests, callers);
+                    process.Refresh();
+                    cpu[client].Add((process.TotalProcessorTime - before).TotalMicroseconds / requests);
+                    alloc[client].Add((GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)requests);
+                }
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"## {callers} caller(s)");
+            Console.WriteLine("| client | CPU µs/request (median) | allocated B/request (median) | efficiency vs raw: median | min | max | rounds |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            foreach (var client in clients)
+            {
+                var ratios = cpu["raw"].Zip(cpu[client], (raw, own) => raw / own).ToList();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {client} | {Median(cpu[client]):F2} | {Median(alloc[client]):F0} | {Median(ratios):F3} | {ratios.Min():F3} | {ratios.Max():F3} | {string.Join(" ", ratios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))} |"));
+            }
+        }
+    }
+
+    private static async Task RunAsync(Func<Task<int>> call, int requests, int callers)
+    {
+        if (callers == 1)
+        {
+            for (var i = 0; i < requests; i++)
+            {
+                await call();
+            }
+
+            return;
+        }
+
+        var remaining = requests;
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+        {
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                await call();
+            }
+        }));
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+    private static string[] OptionList(string[] args, string name, string fallback) =>
+        (Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback).Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
