@@ -1,9 +1,15 @@
+using System.Buffers;
+
 namespace Pipeline;
 
 /// <summary>Reads response bodies and maps body failures to requests' exceptions.</summary>
 internal static class BodyReader
 {
-    private const long MaxPresizedLength = 64 * 1024 * 1024;
+    // A declared length up to this is read into one array of that size (reserved address space, committed as it fills);
+    // a larger one grows in segments as the bytes arrive, so a length alone never reserves more.
+    private const long MaxPresizedLength = 256 * 1024 * 1024;
+    private const int FirstSegment = 16 * 1024;
+    private const int MaxSegment = 4 * 1024 * 1024;
 
     public static async ValueTask<byte[]> ReadAllAsync(HttpContent content, Response response, CancellationToken cancellationToken)
     {
@@ -25,7 +31,7 @@ internal static class BodyReader
         {
             if (length is { } known and > 0 and <= MaxPresizedLength)
             {
-                var exact = new byte[known];
+                var exact = GC.AllocateUninitializedArray<byte>((int)known);
                 var filled = 0;
                 int read;
                 while (filled < exact.Length
@@ -37,36 +43,64 @@ internal static class BodyReader
                 return filled == exact.Length ? exact : exact[..filled];
             }
 
-            // Grows by doubling up to the limit, never past it: a decoded body is checked as its bytes arrive, so a
-            // decompression bomb fails after at most the limit is held.
-            var buffer = new byte[(int)Math.Min(16 * 1024, limit)];
-            var total = 0;
+            return await ReadUnknownLengthAsync(stream, limit, response, timer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads a body of unknown length (chunked, or decoded) into pooled segments that grow as it arrives, then copies
+    /// them once into an array of the exact size: a small body costs its own bytes, a large one about twice its size at
+    /// the peak, never a chain of doublings. The limit is checked as bytes arrive, so a decompression bomb fails after
+    /// at most the limit is held.
+    /// </summary>
+    private static async ValueTask<byte[]> ReadUnknownLengthAsync(Stream stream, long limit, Response response, ReadTimer? timer, CancellationToken cancellationToken)
+    {
+        var segments = new List<byte[]>(4);
+        var segment = ArrayPool<byte>.Shared.Rent(FirstSegment);
+        segments.Add(segment);
+        var filled = 0;
+        long total = 0;
+        try
+        {
             while (true)
             {
-                if (total == buffer.Length)
+                if (filled == segment.Length)
                 {
-                    if (total >= limit)
-                    {
-                        // Full at the limit: one more byte, if the body has one, is too many.
-                        var probe = new byte[1];
-                        if (await ReadAsync(stream, probe, response, timer, cancellationToken).ConfigureAwait(false) > 0)
-                        {
-                            throw TooLarge(response, limit, string.Empty);
-                        }
-
-                        return buffer;
-                    }
-
-                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit));
+                    segment = ArrayPool<byte>.Shared.Rent(Math.Min(segment.Length * 2, MaxSegment));
+                    segments.Add(segment);
+                    filled = 0;
                 }
 
-                var count = await ReadAsync(stream, buffer.AsMemory(total), response, timer, cancellationToken).ConfigureAwait(false);
+                var count = await ReadAsync(stream, segment.AsMemory(filled), response, timer, cancellationToken).ConfigureAwait(false);
                 if (count == 0)
                 {
-                    return total == buffer.Length ? buffer : buffer[..total];
+                    break;
                 }
 
+                filled += count;
                 total += count;
+                if (total > limit)
+                {
+                    throw TooLarge(response, limit, string.Empty);
+                }
+            }
+
+            var body = total == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)total);
+            var offset = 0;
+            for (var i = 0; i < segments.Count; i++)
+            {
+                var used = (int)Math.Min(segments[i].Length, total - offset);
+                segments[i].AsSpan(0, used).CopyTo(body.AsSpan(offset));
+                offset += used;
+            }
+
+            return body;
+        }
+        finally
+        {
+            foreach (var rented in segments)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }
