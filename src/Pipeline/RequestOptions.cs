@@ -108,4 +108,22 @@ public sealed class RequestOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public System.Net.Http.Headers.CacheControlHeaderValue? CacheControl { get; set; }
+
+    /// <summary>Gets or sets the HTTP version this request asks for (1.0, 1.1, 2.0 or 3.0), overriding <see cref="Session.Version"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: the session's.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 1.0, 1.1, 2.0 or 3.0.</exception>
+    public Version? Version
+    {
+        get;
+        set => field = value is null ? null : HttpVersionRules.Validate(value, nameof(value));
+    }
+
+    /// <summary>Gets or sets how <see cref="Version"/> is applied to this request, overriding <see cref="Session.VersionPolicy"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: the session's.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="HttpVersionPolicy"/>.</exception>
+    public HttpVersionPolicy? VersionPolicy
+    {
+        get;
+        set => field = value is { } policy ? HttpVersionRules.Validate(policy, nameof(value)) : null;
+    }
 }

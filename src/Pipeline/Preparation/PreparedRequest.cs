@@ -35,6 +35,25 @@ public sealed class PreparedRequest
     /// <summary>Gets or sets the body bytes, or <see langword="null"/> for no body or a streamed one.</summary>
     public byte[]? Body { get; set; }
 
+    /// <summary>Gets or sets the HTTP version the request asks for: 1.0, 1.1, 2.0 or 3.0.</summary>
+    /// <value>The default value is 1.1; <see cref="Session.PrepareRequest"/> sets the session's <see cref="Session.Version"/>.</value>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 1.0, 1.1, 2.0 or 3.0.</exception>
+    public Version Version
+    {
+        get;
+        set => field = HttpVersionRules.Validate(value, nameof(value));
+    } = System.Net.HttpVersion.Version11;
+
+    /// <summary>Gets or sets how <see cref="Version"/> is applied (HttpClient's <see cref="HttpRequestMessage.VersionPolicy"/>).</summary>
+    /// <value>The default value is <see cref="HttpVersionPolicy.RequestVersionOrLower"/>; <see cref="Session.PrepareRequest"/> sets the session's <see cref="Session.VersionPolicy"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="HttpVersionPolicy"/>.</exception>
+    public HttpVersionPolicy VersionPolicy
+    {
+        get;
+        set => field = HttpVersionRules.Validate(value, nameof(value));
+    } = HttpVersionPolicy.RequestVersionOrLower;
+
     internal HttpContent? Content { get; set; }
 
     internal Auth? Auth { get; set; }
@@ -50,6 +69,8 @@ public sealed class PreparedRequest
         Headers = new HeaderMap(Headers),
         Body = Body is null ? null : (byte[])Body.Clone(),
         Content = Body is null ? Content : null,
+        Version = Version,
+        VersionPolicy = VersionPolicy,
         Auth = Auth,
         Hooks = Hooks,
         Cookies = Cookies,
@@ -61,7 +82,12 @@ public sealed class PreparedRequest
 
     internal static PreparedRequest FromMessage(HttpRequestMessage message, byte[]? body, string? url = null)
     {
-        var prepared = new PreparedRequest(message.Method.Method, url ?? message.RequestUri?.OriginalString ?? string.Empty) { Body = body };
+        var prepared = new PreparedRequest(message.Method.Method, url ?? message.RequestUri?.OriginalString ?? string.Empty)
+        {
+            Body = body,
+            Version = HttpVersionRules.Known(message.Version) ?? System.Net.HttpVersion.Version11,
+            VersionPolicy = message.VersionPolicy,
+        };
         foreach (var header in message.Headers.NonValidated)
         {
             prepared.Headers.Add(header.Key, header.Value.ToString());
