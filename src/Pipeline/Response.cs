@@ -58,6 +58,9 @@ public sealed class Response : IDisposable
 
     internal Uri? RequestUri { get; }
 
+    /// <summary>Gets or sets the reporter the body's reads count to (<see cref="RequestOptions.Progress"/>), or null.</summary>
+    internal ProgressReporter? Progress { get; set; }
+
     /// <summary>Gets the read timeout that bounds every read of the body, or null.</summary>
     internal TimeSpan? ReadTimeout { get; }
 

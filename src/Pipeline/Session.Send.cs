@@ -211,6 +211,7 @@ public partial class Session
         Cache = Cache,
         CacheMode = options.CacheMode ?? CacheMode.Default,
         CacheControl = options.CacheControl,
+        Progress = options.Progress is { } progress ? new ProgressReporter(progress) : null,
     };
 
     /// <summary>
