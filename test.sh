@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. On a fresh Debian machine with the .NET SDK it first installs what the tests need
-# (Debian's httpbin under gunicorn, tinyproxy, and redis-server for the shared HTTP cache) when missing.
+# (Debian's httpbin under gunicorn, tinyproxy, redis-server for the shared HTTP cache, and curl for
+# PreparedRequest.ToCurl) when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +10,7 @@ need=()
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import httpbin' 2>/dev/null; } || need+=(python3-httpbin)
 command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || need+=(tinyproxy)
 [ -x /usr/bin/redis-server ] || need+=(redis-server)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   sudo=""

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -57,15 +58,44 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <param name="requireClientCertificate">Whether the TLS handshake requires a client certificate (any is accepted).</param>
     /// <param name="cancellationToken">The token to observe.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
-    public static async Task<LoopbackServer> StartAsync(
+    public static Task<LoopbackServer> StartAsync(
         System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate,
         bool requireClientCertificate,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        StartCoreAsync(serverCertificate, requireClientCertificate, null, cancellationToken);
+
+    /// <summary>Starts a server on 127.0.0.1 with a free port that speaks only the given HTTP versions.</summary>
+    /// <param name="serverCertificate">The server certificate (with its private key), or <see langword="null"/> for plain HTTP.</param>
+    /// <param name="requireClientCertificate">Whether the TLS handshake requires a client certificate (any is accepted).</param>
+    /// <param name="protocols">
+    /// The versions: <see cref="HttpProtocols.Http1"/> for a server that knows nothing newer, <see cref="HttpProtocols.Http2"/>
+    /// for HTTP/2 only (over plain HTTP that is h2c with prior knowledge), <see cref="HttpProtocols.Http1AndHttp2"/> to
+    /// negotiate with ALPN over HTTPS.
+    /// </param>
+    /// <param name="cancellationToken">The token to observe.</param>
+    /// <returns>The running server; dispose it to stop it.</returns>
+    public static Task<LoopbackServer> StartAsync(
+        System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate,
+        bool requireClientCertificate,
+        HttpProtocols protocols,
+        CancellationToken cancellationToken = default) =>
+        StartCoreAsync(serverCertificate, requireClientCertificate, protocols, cancellationToken);
+
+    private static async Task<LoopbackServer> StartCoreAsync(
+        System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate,
+        bool requireClientCertificate,
+        HttpProtocols? protocols,
+        CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
         {
+            if (protocols is { } chosen)
+            {
+                listen.Protocols = chosen;
+            }
+
             if (serverCertificate is not null)
             {
                 listen.UseHttps(https =>

@@ -108,4 +108,41 @@ public sealed class RequestOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public System.Net.Http.Headers.CacheControlHeaderValue? CacheControl { get; set; }
+
+    /// <summary>Gets or sets the HTTP version this request asks for (1.0, 1.1, 2.0 or 3.0), overriding <see cref="Session.Version"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: the session's.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 1.0, 1.1, 2.0 or 3.0.</exception>
+    public Version? Version
+    {
+        get;
+        set => field = value is null ? null : HttpVersionRules.Validate(value, nameof(value));
+    }
+
+    /// <summary>Gets or sets how <see cref="Version"/> is applied to this request, overriding <see cref="Session.VersionPolicy"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: the session's.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="HttpVersionPolicy"/>.</exception>
+    public HttpVersionPolicy? VersionPolicy
+    {
+        get;
+        set => field = value is { } policy ? HttpVersionRules.Validate(policy, nameof(value)) : null;
+    }
+
+    /// <summary>Gets or sets where this request reports how far its body is sent and its response's body received.</summary>
+    /// <value>The default value is <see langword="null"/>: nothing is counted or reported, and nothing is allocated for it.</value>
+    /// <remarks>
+    /// <para>
+    /// The upload is counted as the request body is written to the connection (each send of it: a 307/308 redirect, a
+    /// retry or an auth re-send starts again from 0); the download as the final response's body is read, buffered or
+    /// streamed (<see cref="Response.IterContentAsync"/>, <see cref="Response.ReadContentAsync"/>,
+    /// <see cref="Response.GetRawStreamAsync"/>), before decoding. Redirect responses that are followed are not reported.
+    /// Reports are throttled and ordered as <see cref="TransferProgress"/> describes.
+    /// </para>
+    /// <para>
+    /// <see cref="IProgress{T}.Report"/> is called on the thread that moved the bytes, one call at a time: keep it short.
+    /// <see cref="Progress{T}"/> posts each report to the captured synchronization context (a UI thread), or without one to
+    /// the thread pool, where reports may run at once and out of order; implement <see cref="IProgress{T}"/> to handle
+    /// them in order.
+    /// </para>
+    /// </remarks>
+    public IProgress<TransferProgress>? Progress { get; set; }
 }

@@ -53,9 +53,13 @@ public sealed class Response : IDisposable
         ReadTimeout = readTimeout;
         SetCookieHeaders = message.Headers.NonValidated.TryGetValues("Set-Cookie", out var setCookies) ? [.. setCookies] : [];
         FromCache = message is CachedResponseMessage;
+        Version = message.Version;
     }
 
     internal Uri? RequestUri { get; }
+
+    /// <summary>Gets or sets the reporter the body's reads count to (<see cref="RequestOptions.Progress"/>), or null.</summary>
+    internal ProgressReporter? Progress { get; set; }
 
     /// <summary>Gets the read timeout that bounds every read of the body, or null.</summary>
     internal TimeSpan? ReadTimeout { get; }
@@ -69,6 +73,10 @@ public sealed class Response : IDisposable
     /// <summary>Gets a value indicating whether the response was served from the session's <see cref="HttpCache"/>, fresh, stale, or revalidated with the origin (a 304).</summary>
     /// <remarks>A response from the cache does not store its Set-Cookie in the session's jar again, and its <see cref="Cookies"/> is empty.</remarks>
     public bool FromCache { get; }
+
+    /// <summary>Gets the HTTP version of the response: the one negotiated with the server (requests' <c>raw.version</c>), such as 1.1 or 2.0.</summary>
+    /// <remarks>A request may ask for another (<see cref="Session.Version"/>); with <see cref="HttpVersionPolicy.RequestVersionOrLower"/> a server that only speaks HTTP/1.1 answers in 1.1.</remarks>
+    public Version Version { get; }
 
     /// <summary>Gets the status code.</summary>
     public HttpStatusCode StatusCode { get; }

@@ -67,7 +67,7 @@ public partial class Session
 
     /// <summary>Sends a prepared request exactly as it is, without merging the session's headers or params again.</summary>
     /// <param name="request">The prepared request.</param>
-    /// <param name="options">Transport settings for this send (timeout, redirects, proxies, stream, verify, cert); other members are ignored.</param>
+    /// <param name="options">Transport settings for this send (timeout, redirects, proxies, stream, verify, cert, HTTP version and policy over the prepared request's); other members are ignored.</param>
     /// <param name="cancellationToken">The token to observe.</param>
     /// <returns>The response.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
@@ -84,6 +84,8 @@ public partial class Session
         var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), uri)
         {
             Content = request.Body is not null ? new ByteArrayContent(request.Body) : request.Content,
+            Version = options.Version ?? request.Version,
+            VersionPolicy = options.VersionPolicy ?? request.VersionPolicy,
         };
 
         // requests' send does not run prepare_auth again: the prepared headers already carry what the auth added.
@@ -150,7 +152,14 @@ public partial class Session
         var headers = MergedHeaders(options.Headers);
         CookieRules.ValidateRequestCookies(options.Cookies);
         var body = BodyRules.Prepare(method, options.Data, options.JsonBody, options.Files, JsonSerializerOptions);
-        var message = new HttpRequestMessage(HttpMethod.Parse(method), uri) { Content = body.Content };
+        var message = new HttpRequestMessage(HttpMethod.Parse(method), uri)
+        {
+            Content = body.Content,
+
+            // Every later hop copies them from this message (RequestCopy, RedirectRequestBuilder).
+            Version = options.Version ?? Version,
+            VersionPolicy = options.VersionPolicy ?? VersionPolicy,
+        };
         if (body.Chunked)
         {
             // Set here, so PrepareRequest shows it and the wire carries it (with no Content-Length).
@@ -202,6 +211,7 @@ public partial class Session
         Cache = Cache,
         CacheMode = options.CacheMode ?? CacheMode.Default,
         CacheControl = options.CacheControl,
+        Progress = options.Progress is { } progress ? new ProgressReporter(progress) : null,
     };
 
     /// <summary>

@@ -182,6 +182,32 @@ public partial class Session : IDisposable, IAsyncDisposable
     /// <remarks>The session does not own the cache (several sessions may share one): dispose it yourself. See docs/caching.md.</remarks>
     public HttpCache? Cache { get; set; }
 
+    /// <summary>Gets or sets the HTTP version requests ask for: 1.0, 1.1, 2.0 (HTTP/2) or 3.0 (HTTP/3), as <see cref="HttpRequestMessage.Version"/>.</summary>
+    /// <value>The default value is 1.1, as HttpClient.</value>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 1.0, 1.1, 2.0 or 3.0.</exception>
+    /// <remarks>
+    /// With <see cref="VersionPolicy"/> it decides what is negotiated: over https, HTTP/2 is offered with ALPN; over plain
+    /// http, HTTP/2 is spoken with prior knowledge (h2c) only when the policy is <see cref="HttpVersionPolicy.RequestVersionExact"/>
+    /// or <see cref="HttpVersionPolicy.RequestVersionOrHigher"/>. Every hop of a request (redirects, retries, an auth
+    /// challenge answered) asks for the same version; <see cref="Response.Version"/> is the one the server answered with.
+    /// </remarks>
+    public Version Version
+    {
+        get;
+        set => field = HttpVersionRules.Validate(value, nameof(value));
+    } = System.Net.HttpVersion.Version11;
+
+    /// <summary>Gets or sets how <see cref="Version"/> is applied: that version or lower, or higher, or exactly (HttpClient's <see cref="HttpRequestMessage.VersionPolicy"/>).</summary>
+    /// <value>The default value is <see cref="HttpVersionPolicy.RequestVersionOrLower"/>, as HttpClient.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="HttpVersionPolicy"/>.</exception>
+    /// <remarks>A version the server cannot speak under the policy fails the request with <see cref="ConnectionException"/>.</remarks>
+    public HttpVersionPolicy VersionPolicy
+    {
+        get;
+        set => field = HttpVersionRules.Validate(value, nameof(value));
+    } = HttpVersionPolicy.RequestVersionOrLower;
+
     /// <summary>Gets or sets the base address relative URLs resolve against (RFC 3986), beyond requests.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     /// <exception cref="ArgumentException">The value is not an absolute URI.</exception>
@@ -331,6 +357,8 @@ public partial class Session : IDisposable, IAsyncDisposable
         Cache = settings.Cache;
         BaseAddress = settings.BaseAddress;
         JsonSerializerOptions = settings.JsonSerializerOptions;
+        Version = settings.Version;
+        VersionPolicy = settings.VersionPolicy;
     }
 
     private HttpMessageInvoker CurrentInvoker()

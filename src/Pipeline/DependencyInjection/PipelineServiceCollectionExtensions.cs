@@ -183,6 +183,10 @@ public static class PipelineServiceCollectionExtensions
             {
                 var settings = sp.GetRequiredService<IOptionsMonitor<SessionSettings>>().Get(name);
                 client.BaseAddress = settings.BaseAddress;
+
+                // A plain CreateClient(name) asks for the name's HTTP version too (GetAsync and the other helpers use these).
+                client.DefaultRequestVersion = settings.Version;
+                client.DefaultVersionPolicy = settings.VersionPolicy;
             });
 
         services.AddKeyedTransient<Session>(name, (sp, _) => sp.GetRequiredService<ISessionFactory>().Create(name));

@@ -83,6 +83,25 @@ public sealed class SessionSettings
     /// <value>The default value is <see langword="null"/>: no cache.</value>
     public HttpCache? Cache { get; set; }
 
+    /// <summary>Gets or sets the HTTP version requests ask for: 1.0, 1.1, 2.0 or 3.0 (see <see cref="Session.Version"/>).</summary>
+    /// <value>The default value is 1.1, as HttpClient.</value>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 1.0, 1.1, 2.0 or 3.0.</exception>
+    public Version Version
+    {
+        get;
+        set => field = HttpVersionRules.Validate(value, nameof(value));
+    } = System.Net.HttpVersion.Version11;
+
+    /// <summary>Gets or sets how <see cref="Version"/> is applied (see <see cref="Session.VersionPolicy"/>).</summary>
+    /// <value>The default value is <see cref="HttpVersionPolicy.RequestVersionOrLower"/>, as HttpClient.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="HttpVersionPolicy"/>.</exception>
+    public HttpVersionPolicy VersionPolicy
+    {
+        get;
+        set => field = HttpVersionRules.Validate(value, nameof(value));
+    } = HttpVersionPolicy.RequestVersionOrLower;
+
     /// <summary>Gets or sets the clock for retry waits and cookie expiry; tests can pass a fake one.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     [Required]

@@ -72,6 +72,17 @@ internal static class SessionSettingsBinder
                 : throw Invalid(configuration, "MaxResponseContentLength", maxLength, "a non-negative number of bytes");
         }
 
+        if (configuration["Version"] is { Length: > 0 } version)
+        {
+            settings.Version = HttpVersionRules.Parse(version) ?? throw Invalid(configuration, "Version", version, HttpVersionRules.Allowed);
+        }
+
+        if (configuration["VersionPolicy"] is { Length: > 0 } policy)
+        {
+            settings.VersionPolicy = HttpVersionRules.ParsePolicy(policy)
+                ?? throw Invalid(configuration, "VersionPolicy", policy, "RequestVersionOrLower, RequestVersionOrHigher or RequestVersionExact");
+        }
+
         settings.TrustEnv = ReadBool(configuration, "TrustEnv") ?? settings.TrustEnv;
         settings.Stream = ReadBool(configuration, "Stream") ?? settings.Stream;
         BindRetry(configuration, settings);

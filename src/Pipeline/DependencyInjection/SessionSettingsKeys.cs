@@ -30,6 +30,8 @@ internal static partial class SessionSettingsKeys
         ],
         ["TrustEnv"] = [],
         ["Stream"] = [],
+        ["Version"] = [],
+        ["VersionPolicy"] = [],
         ["Retry"] =
         [
             "Total", "Connect", "Read", "Status", "BackoffFactor", "BackoffJitter", "BackoffMax", "StatusForcelist",

@@ -125,6 +125,11 @@ internal static class BodyReader
         {
             // An in-memory body (a test's or a cache's StringContent) opens synchronously, without a Task<Stream>:
             // ByteArrayContent's stream is a MemoryStream over its array, so nothing blocks.
+            if (response.Progress is { } progress)
+            {
+                return await OpenCountedAsync(content, progress, cancellationToken).ConfigureAwait(false);
+            }
+
 #pragma warning disable VSTHRD103
             return content is ByteArrayContent
                 ? content.ReadAsStream(cancellationToken)
@@ -135,6 +140,18 @@ internal static class BodyReader
         {
             throw mapped;
         }
+    }
+
+    /// <summary>
+    /// Opens the body through a counting stream placed below any decoder: the bytes counted are the ones on the wire, so
+    /// the Content-Length is their total, for a compressed body too.
+    /// </summary>
+    private static async ValueTask<Stream> OpenCountedAsync(HttpContent content, ProgressReporter progress, CancellationToken cancellationToken)
+    {
+        var decoding = content as DecodingContent;
+        var wire = decoding?.Inner ?? content;
+        var counted = new ProgressReadStream(await wire.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), progress, wire.Headers.ContentLength);
+        return decoding is null ? counted : decoding.Decode(counted);
     }
 
     /// <summary>Reads once, within the read timeout when there is one (requests' read timeout applies to every read of the body).</summary>

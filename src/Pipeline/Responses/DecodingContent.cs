@@ -71,8 +71,12 @@ internal sealed class DecodingContent : HttpContent
             throw new InvalidDataException(TooManyCodings(_encodings.Length));
         }
 
-        var stream = await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return Decode(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+    }
 
+    /// <summary>Decodes <paramref name="stream"/>, the body as the server sent it (<see cref="Inner"/>'s, or a stream over it).</summary>
+    public Stream Decode(Stream stream)
+    {
         // Content-Encoding lists codings in the order applied, so they are undone in reverse.
         for (var i = _encodings.Length - 1; i >= 0; i--)
         {

@@ -32,6 +32,12 @@ internal static class ResponseBuilder
         var sent = message.RequestMessage;
         var elapsed = context.HopStarted == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(context.HopStarted);
         var response = new Response(message, sent.Content is null ? null : context.Body, elapsed, context.JsonOptions, context.Timeout?.Read, context.MaxResponseContentLength);
+
+        // The body of a redirect that is followed is read only to free the connection: it is not the download asked for.
+        if (context.Progress is { } progress && !(context.AllowRedirects && response.IsRedirect))
+        {
+            response.Progress = progress;
+        }
         if (!context.Stream)
         {
             try

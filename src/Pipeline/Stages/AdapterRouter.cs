@@ -21,10 +21,35 @@ internal sealed class AdapterRouter : HttpMessageHandler
         var entry = AdapterMap.Find(entries, url)
             ?? throw new InvalidSchemaException($"No connection adapters were found for '{Redaction.RedactUrl(url)}'");
 
-        // A HAR recording sits here, next to the adapter, so it sees every hop as it goes on the wire.
-        return context?.HarRecorders is { } recorders
-            ? HarRecorder.SendAsync(recorders, request, entry.Invoker, cancellationToken)
-            : entry.Invoker.SendAsync(request, cancellationToken);
+        if (context?.Progress is { } progress && request.Content is { } content)
+        {
+            return SendCountingAsync(request, content, progress, context, entry.Invoker, cancellationToken);
+        }
+
+        return SendAsync(request, context, entry.Invoker, cancellationToken);
+    }
+
+    // A HAR recording sits here, next to the adapter, so it sees every hop as it goes on the wire.
+    private static Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RequestContext? context, HttpMessageInvoker adapter, CancellationToken cancellationToken) =>
+        context?.HarRecorders is { } recorders
+            ? HarRecorder.SendAsync(recorders, request, adapter, cancellationToken)
+            : adapter.SendAsync(request, cancellationToken);
+
+    // The body is counted as it is written for this hop only: the stages outside (a retry, an auth re-send, a 307) copy
+    // and replay the original, and its type still tells them whether it can be sent again.
+    private static async Task<HttpResponseMessage> SendCountingAsync(
+        HttpRequestMessage request, HttpContent content, ProgressReporter progress, RequestContext context, HttpMessageInvoker adapter, CancellationToken cancellationToken)
+    {
+        var total = request.Headers.TransferEncodingChunked == true ? null : content.Headers.ContentLength;
+        request.Content = new ProgressContent(content, progress, total);
+        try
+        {
+            return await SendAsync(request, context, adapter, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.Content = content;
+        }
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -102,4 +102,7 @@ internal sealed class RequestContext
 
     /// <summary>Gets the request's own cache directives (applied by the cache, not sent), or null.</summary>
     public System.Net.Http.Headers.CacheControlHeaderValue? CacheControl { get; init; }
+
+    /// <summary>Gets the request's progress reporter (<see cref="RequestOptions.Progress"/>), or null: then no body is wrapped.</summary>
+    public ProgressReporter? Progress { get; init; }
 }

@@ -41,6 +41,8 @@ public sealed class SettingsListTests
         ["Retry"] = (s => s.Retry = GuardRetry, s => ReferenceEquals(s.Retry, GuardRetry)),
         ["JsonSerializerOptions"] = (s => s.JsonSerializerOptions = GuardJson, s => ReferenceEquals(s.JsonSerializerOptions, GuardJson)),
         ["Cache"] = (s => s.Cache = GuardCache, s => ReferenceEquals(s.Cache, GuardCache)),
+        ["Version"] = (s => s.Version = System.Net.HttpVersion.Version20, s => s.Version == System.Net.HttpVersion.Version20),
+        ["VersionPolicy"] = (s => s.VersionPolicy = HttpVersionPolicy.RequestVersionExact, s => s.VersionPolicy == HttpVersionPolicy.RequestVersionExact),
     };
 
     // Settings of SessionSettings that are not a property of Session, with the reason.
@@ -79,10 +81,12 @@ public sealed class SettingsListTests
     {
         ["BaseAddress"] = "a relative URL is resolved against it when the request is prepared",
         ["Params"] = "the merged params are appended to the URL when the request is prepared",
+        ["Version"] = "set on the request message when it is prepared; every later hop copies it from the message",
+        ["VersionPolicy"] = "set on the request message when it is prepared; every later hop copies it from the message",
     };
 
     // The settings a single request can override (requests' keyword arguments), and those it cannot.
-    private static readonly HashSet<string> PerRequest = ["Params", "Headers", "Auth", "Proxies", "Hooks", "Verify", "Cert", "MaxRedirects", "MaxResponseContentLength", "Stream", "Timeout"];
+    private static readonly HashSet<string> PerRequest = ["Params", "Headers", "Auth", "Proxies", "Hooks", "Verify", "Cert", "MaxRedirects", "MaxResponseContentLength", "Stream", "Timeout", "Version", "VersionPolicy"];
 
     private static readonly Dictionary<string, string> SessionOnly = new()
     {
@@ -120,6 +124,8 @@ public sealed class SettingsListTests
         ["Auth:ClientId"] = "guard",
         ["Auth:ClientSecret"] = "guard-secret",
         ["Cache:Enabled"] = "true",
+        ["Version"] = "2.0",
+        ["VersionPolicy"] = "RequestVersionOrHigher",
     };
 
     public static TheoryData<string> Settings => [.. SettingNames()];

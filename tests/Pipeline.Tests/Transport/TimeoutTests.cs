@@ -123,7 +123,7 @@ public sealed class TimeoutTests
     }
 
     /// <summary>A listening socket that never accepts, with its backlog filled so a new connect hangs (check 44).</summary>
-    private sealed class FullBacklog : IDisposable
+    internal sealed class FullBacklog : IDisposable
     {
         private readonly Socket _listener;
         private readonly List<Socket> _fillers = [];
