@@ -115,6 +115,8 @@ public sealed class FaultServer : IAsyncDisposable
                 return;
             }
 
+            // Small writes go out at once: with Nagle's algorithm a body sent after its head waits for the delayed ACK (40 ms).
+            socket.NoDelay = true;
             Interlocked.Increment(ref _accepted);
             Interlocked.Increment(ref _open);
             var task = Task.Run(() => ServeAsync(socket));
@@ -224,10 +226,8 @@ public sealed class FaultServer : IAsyncDisposable
 
     private async Task SendAsync(Socket socket, params byte[][] parts)
     {
-        foreach (var part in parts)
-        {
-            await socket.SendAsync(part, SocketFlags.None, _stop.Token);
-        }
+        // One write per response part list, so a response (or a fault's partial response) leaves in one segment.
+        await socket.SendAsync(parts.SelectMany(p => p).ToArray(), SocketFlags.None, _stop.Token);
     }
 
     /// <summary>Reads request heads (and Content-Length bodies) from a keep-alive connection.</summary>
