@@ -2,7 +2,7 @@
 # The soak of docs/reliability.md, outside CI: load figures at 1, 16 and 64 callers, then mixed faults on one session
 # against a misbehaving loopback server (127.0.0.1 only), watching sockets, heap and errors. Exits 1 on an unexpected
 # error or growth.
-#   scripts/soak.sh            # 20,000 requests (about a minute)
+#   scripts/soak.sh            # load figures (5 s per row), then 20,000 requests
 #   scripts/soak.sh --full     # 100,000 requests
 #   scripts/soak.sh --requests 50000 --callers 32 --load-seconds 10 --no-load
 set -euo pipefail
