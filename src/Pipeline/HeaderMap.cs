@@ -9,7 +9,8 @@ namespace Pipeline;
 /// Same rules as requests' <c>CaseInsensitiveDict</c>: a lookup ignores case, the stored spelling is the one
 /// last assigned, and the position is the one first assigned. In a per-request map a <see langword="null"/>
 /// value removes the session's header of that name (requests' <c>merge_setting</c>).
-/// Instances are not safe for concurrent writes; a session snapshots its headers per request.
+/// Changes and copies are synchronized, so a session's headers may be changed while its requests copy them (each request
+/// copies one state); enumerating a map while another thread changes it is not safe.
 /// </remarks>
 public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>, IEquatable<HeaderMap>
 {
@@ -27,9 +28,16 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>, IEqu
     public HeaderMap(IEnumerable<KeyValuePair<string, string?>> headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        _items = headers is HeaderMap other ? new List<KeyValuePair<string, string?>>(other._items) : [];
-        if (headers is not HeaderMap)
+        if (headers is HeaderMap other)
         {
+            lock (other._items)
+            {
+                _items = new List<KeyValuePair<string, string?>>(other._items);
+            }
+        }
+        else
+        {
+            _items = [];
             foreach (var pair in headers)
             {
                 this[pair.Key] = pair.Value;
@@ -68,17 +76,20 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>, IEqu
         set
         {
             ArgumentNullException.ThrowIfNull(name);
-            var index = IndexOf(name);
-            if (index < 0)
+            lock (_items)
             {
-                _items.Add(new(name, value));
-            }
-            else
-            {
-                _items[index] = new(name, value);
-            }
+                var index = IndexOf(name);
+                if (index < 0)
+                {
+                    _items.Add(new(name, value));
+                }
+                else
+                {
+                    _items[index] = new(name, value);
+                }
 
-            Version++;
+                Version++;
+            }
         }
     }
 
@@ -90,18 +101,21 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>, IEqu
     public void Add(string name, string? value)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var index = IndexOf(name);
-        if (index < 0)
+        lock (_items)
         {
-            _items.Add(new(name, value));
-        }
-        else if (value is not null)
-        {
-            var existing = _items[index];
-            _items[index] = new(existing.Key, existing.Value is null ? value : existing.Value + ", " + value);
-        }
+            var index = IndexOf(name);
+            if (index < 0)
+            {
+                _items.Add(new(name, value));
+            }
+            else if (value is not null)
+            {
+                var existing = _items[index];
+                _items[index] = new(existing.Key, existing.Value is null ? value : existing.Value + ", " + value);
+            }
 
-        Version++;
+            Version++;
+        }
     }
 
     /// <summary>Determines whether a header of that name is present, ignoring case.</summary>
@@ -125,22 +139,28 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string?>>, IEqu
     /// <returns><see langword="true"/> when a header was removed.</returns>
     public bool Remove(string name)
     {
-        var index = IndexOf(name);
-        if (index < 0)
+        lock (_items)
         {
-            return false;
-        }
+            var index = IndexOf(name);
+            if (index < 0)
+            {
+                return false;
+            }
 
-        _items.RemoveAt(index);
-        Version++;
-        return true;
+            _items.RemoveAt(index);
+            Version++;
+            return true;
+        }
     }
 
     /// <summary>Removes every header.</summary>
     public void Clear()
     {
-        _items.Clear();
-        Version++;
+        lock (_items)
+        {
+            _items.Clear();
+            Version++;
+        }
     }
 
     /// <inheritdoc/>

@@ -10,7 +10,8 @@ namespace Pipeline;
 /// <c>new QueryParams { { "tag", "a" }, { "tag", "b" } }</c> repeats a key (requests' list values).
 /// A <see langword="null"/> value is dropped when the URL is built; in a per-request map a key whose values are
 /// all <see langword="null"/> removes the session's parameter of that name (requests' <c>merge_setting</c>).
-/// Keys are case-sensitive, as in a query string.
+/// Keys are case-sensitive, as in a query string. Changes and copies are synchronized, so a session's params may be
+/// changed while its requests copy them; enumerating while another thread changes the map is not safe.
 /// </remarks>
 public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
 {
@@ -28,6 +29,16 @@ public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
     public QueryParams(IEnumerable<KeyValuePair<string, string?>> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs is QueryParams other)
+        {
+            lock (other._items)
+            {
+                _items = new List<KeyValuePair<string, string?>>(other._items);
+            }
+
+            return;
+        }
+
         _items = new List<KeyValuePair<string, string?>>(pairs);
         foreach (var pair in _items)
         {
@@ -61,20 +72,23 @@ public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
         set
         {
             ArgumentNullException.ThrowIfNull(key);
-            Version++;
-            var first = _items.FindIndex(p => p.Key == key);
-            if (first < 0)
+            lock (_items)
             {
-                _items.Add(new(key, value));
-                return;
-            }
-
-            _items[first] = new(key, value);
-            for (var i = _items.Count - 1; i > first; i--)
-            {
-                if (_items[i].Key == key)
+                Version++;
+                var first = _items.FindIndex(p => p.Key == key);
+                if (first < 0)
                 {
-                    _items.RemoveAt(i);
+                    _items.Add(new(key, value));
+                    return;
+                }
+
+                _items[first] = new(key, value);
+                for (var i = _items.Count - 1; i > first; i--)
+                {
+                    if (_items[i].Key == key)
+                    {
+                        _items.RemoveAt(i);
+                    }
                 }
             }
         }
@@ -87,8 +101,11 @@ public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
     public void Add(string key, string? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        _items.Add(new(key, value));
-        Version++;
+        lock (_items)
+        {
+            _items.Add(new(key, value));
+            Version++;
+        }
     }
 
     /// <summary>Gets every value of a key in order.</summary>
@@ -118,15 +135,21 @@ public sealed class QueryParams : IEnumerable<KeyValuePair<string, string?>>
     /// <returns><see langword="true"/> when something was removed.</returns>
     public bool Remove(string key)
     {
-        Version++;
-        return _items.RemoveAll(p => p.Key == key) > 0;
+        lock (_items)
+        {
+            Version++;
+            return _items.RemoveAll(p => p.Key == key) > 0;
+        }
     }
 
     /// <summary>Removes every parameter.</summary>
     public void Clear()
     {
-        _items.Clear();
-        Version++;
+        lock (_items)
+        {
+            _items.Clear();
+            Version++;
+        }
     }
 
     /// <inheritdoc/>

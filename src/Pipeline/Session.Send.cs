@@ -246,12 +246,13 @@ public partial class Session
         var sessionParams = Params;
         if (requestParams is { Count: > 0 })
         {
-            return UrlRules.EncodeParams(MergeRules.MergeSetting(requestParams, sessionParams));
+            // Copies of the session's params: another thread may be changing them (the copy is synchronized).
+            return UrlRules.EncodeParams(MergeRules.MergeSetting(requestParams, new QueryParams(sessionParams)));
         }
 
         return sessionParams.Count == 0
             ? string.Empty
-            : Snapshot<QueryParams, string>.Get(ref _paramsSnapshot, sessionParams, sessionParams.Version, UrlRules.EncodeParams);
+            : Snapshot<QueryParams, string>.Get(ref _paramsSnapshot, sessionParams, sessionParams.Version, static p => UrlRules.EncodeParams(new QueryParams(p)));
     }
 
     private async Task<Response> SendCoreAsync(HttpRequestMessage message, RequestContext context, CancellationToken cancellationToken)

@@ -28,6 +28,10 @@ internal static class CookieRules
 
     private static readonly SearchValues<char> ServerNameForbidden = SearchValues.Create("\r\n\t;=,");
 
+    // RFC 6265bis section 5.6 ignores a Set-Cookie whose name or value has a control character other than HTAB.
+    private static readonly SearchValues<char> ControlChars = SearchValues.Create(
+        "\0\x01\x02\x03\x04\x05\x06\x07\x08\x0A\x0B\x0C\x0D\x0E\x0F\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1A\x1B\x1C\x1D\x1E\x1F\x7F");
+
     // The cookies a Cookie header is built from, reused by each thread: no list per request.
     [ThreadStatic]
     private static Pick[]? t_picks;
@@ -146,6 +150,15 @@ internal static class CookieRules
     public static CookieEntry? ParseSetCookie(string header, Uri requestUri, DateTime utcNow, out CookieRefusal? refusal)
     {
         refusal = null;
+
+        // A control character anywhere (as browsers refuse it): in a name it failed System.Net.Cookie, in a value it would
+        // fail every later request to the site, and in Path it would split a line of a saved cookie file.
+        if (header.AsSpan().ContainsAny(ControlChars))
+        {
+            refusal = CookieRefusal.InvalidSyntax;
+            return null;
+        }
+
         var parts = header.Split(';');
         var pair = parts[0];
         var equals = pair.IndexOf('=', StringComparison.Ordinal);

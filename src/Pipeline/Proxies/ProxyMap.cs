@@ -8,7 +8,8 @@ namespace Pipeline;
 /// </summary>
 /// <remarks>
 /// Keys ignore case. In a per-request map a <see langword="null"/> value removes the session's entry for that
-/// request (requests' <c>merge_setting</c>).
+/// request (requests' <c>merge_setting</c>). Changes and copies are synchronized, so a session's proxies may be changed
+/// while its requests copy them; enumerating while another thread changes the map is not safe.
 /// </remarks>
 public sealed class ProxyMap : IEnumerable<KeyValuePair<string, string?>>
 {
@@ -26,6 +27,20 @@ public sealed class ProxyMap : IEnumerable<KeyValuePair<string, string?>>
     public ProxyMap(IEnumerable<KeyValuePair<string, string?>> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        if (entries is ProxyMap other)
+        {
+            lock (other._items)
+            {
+                foreach (var key in other._order)
+                {
+                    _order.Add(key);
+                    _items[key] = other._items[key];
+                }
+            }
+
+            return;
+        }
+
         foreach (var pair in entries)
         {
             this[pair.Key] = pair.Value;
@@ -45,12 +60,15 @@ public sealed class ProxyMap : IEnumerable<KeyValuePair<string, string?>>
         set
         {
             ArgumentNullException.ThrowIfNull(key);
-            if (!_items.ContainsKey(key))
+            lock (_items)
             {
-                _order.Add(key);
-            }
+                if (!_items.ContainsKey(key))
+                {
+                    _order.Add(key);
+                }
 
-            _items[key] = value;
+                _items[key] = value;
+            }
         }
     }
 
@@ -64,20 +82,26 @@ public sealed class ProxyMap : IEnumerable<KeyValuePair<string, string?>>
     /// <returns><see langword="true"/> when an entry was removed.</returns>
     public bool Remove(string key)
     {
-        if (!_items.Remove(key))
+        lock (_items)
         {
-            return false;
-        }
+            if (!_items.Remove(key))
+            {
+                return false;
+            }
 
-        _order.RemoveAll(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-        return true;
+            _order.RemoveAll(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+            return true;
+        }
     }
 
     /// <summary>Removes every entry.</summary>
     public void Clear()
     {
-        _items.Clear();
-        _order.Clear();
+        lock (_items)
+        {
+            _items.Clear();
+            _order.Clear();
+        }
     }
 
     /// <inheritdoc/>
