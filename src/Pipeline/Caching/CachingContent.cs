@@ -86,24 +86,10 @@ internal sealed class CachingContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private sealed class TeeStream(Stream inner, CachingContent owner) : Stream
+    private sealed class TeeStream(Stream inner, CachingContent owner) : ReadOnlyStream
     {
         private MemoryStream? _copy = new();
         private bool _done;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -126,9 +112,6 @@ internal sealed class CachingContent : HttpContent
             return 0;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         // A synchronous reader is served, but its body is not stored: storing means awaiting the store.
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -136,16 +119,6 @@ internal sealed class CachingContent : HttpContent
             _copy = null;
             return inner.Read(buffer, offset, count);
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,23 +1,9 @@
 namespace Pipeline;
 
 /// <summary>A read-only stream that hands every byte read through it to a HAR exchange, and tells it when the body ended or was released.</summary>
-internal sealed class HarCaptureStream(Stream inner, HarExchange exchange) : Stream
+internal sealed class HarCaptureStream(Stream inner, HarExchange exchange) : ReadOnlyStream
 {
     private int _closed;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -36,9 +22,6 @@ internal sealed class HarCaptureStream(Stream inner, HarExchange exchange) : Str
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
@@ -47,16 +30,6 @@ internal sealed class HarCaptureStream(Stream inner, HarExchange exchange) : Str
         Observe(buffer[..read]);
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -4,7 +4,7 @@ namespace Pipeline;
 /// Counts the bytes of a response body as they come from the connection, before any decoding, and reports the end: a
 /// read that returns nothing, or the declared length reached (a buffered read stops there without another read).
 /// </summary>
-internal sealed class ProgressReadStream : Stream
+internal sealed class ProgressReadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly ProgressReporter _reporter;
@@ -20,39 +20,12 @@ internal sealed class ProgressReadStream : Stream
         }
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer) => Count(_inner.Read(buffer), buffer.Length);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.Length);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
