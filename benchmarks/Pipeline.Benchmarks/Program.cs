@@ -46,6 +46,13 @@ if (args is ["memory-case", _, _, _])
     return;
 }
 
+// "scaling [BASE_URL] [--only cookies,redirects,callers,callers-loopback] [--no-loopback] [--rounds N] [--scale F]": cost as work grows (benchmarks/scaling.sh).
+if (args is ["scaling", ..])
+{
+    await ScalingMode.RunAsync(args);
+    return;
+}
+
 // "cpu-ab BASE_URL [--rounds N] [--requests N] [--callers 1,32] [--clients raw,session,...]": benchmarks/cpu-ab.sh.
 if (args is ["cpu-ab", _, ..])
 {

@@ -22,7 +22,10 @@ public sealed class RawLoopbackServer : IAsyncDisposable
     private static readonly byte[] ChunkFrame = Encoding.ASCII.GetBytes(ChunkSize.ToString("x", CultureInfo.InvariantCulture) + "\r\n");
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
     private static readonly byte[] Small = Encoding.ASCII.GetBytes(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 35\r\n\r\n{\"id\":1,\"name\":\"widget\",\"ok\":true}");
+        $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {SmallBody.Length}\r\n\r\n{SmallBody}");
+
+    /// <summary>The small JSON body of <c>/hop/0</c> and of any other path.</summary>
+    public const string SmallBody = "{\"id\":1,\"name\":\"widget\",\"ok\":true}";
 
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
