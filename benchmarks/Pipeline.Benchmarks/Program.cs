@@ -17,6 +17,42 @@ if (args is ["serve", ..])
     return;
 }
 
+// "serve-raw" starts the raw-socket server of the memory and scaling modes alone (benchmarks/memory.sh, scaling.sh).
+if (args is ["serve-raw", ..])
+{
+    await using var server = RawLoopbackServer.Start();
+    var stopped = new TaskCompletionSource();
+    using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stopped.TrySetResult());
+    using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stopped.TrySetResult());
+    Console.WriteLine(server.BaseUrl);
+    await Console.Out.FlushAsync();
+#pragma warning disable VSTHRD003 // completed by the signal handlers above
+    await stopped.Task;
+#pragma warning restore VSTHRD003
+    return;
+}
+
+// "memory [BASE_URL] [--size-mb 200] [--large-mb 1024] [--cases a,b]": peak working set per body (benchmarks/memory.sh).
+if (args is ["memory", ..])
+{
+    await MemoryMode.RunAsync(args);
+    return;
+}
+
+// "memory-case NAME BASE_URL BYTES": one measurement of the memory mode, in a process of its own.
+if (args is ["memory-case", _, _, _])
+{
+    await MemoryMode.RunCaseAsync(args);
+    return;
+}
+
+// "scaling [BASE_URL] [--only cookies,redirects,callers,callers-loopback] [--no-loopback] [--rounds N] [--scale F]": cost as work grows (benchmarks/scaling.sh).
+if (args is ["scaling", ..])
+{
+    await ScalingMode.RunAsync(args);
+    return;
+}
+
 // "cpu-ab BASE_URL [--rounds N] [--requests N] [--callers 1,32] [--clients raw,session,...]": benchmarks/cpu-ab.sh.
 if (args is ["cpu-ab", _, ..])
 {
