@@ -30,6 +30,7 @@ public partial class Session : IDisposable, IAsyncDisposable
     private int _maxRedirects = 30;
     private long _maxResponseContentLength = SessionSettings.DefaultMaxResponseContentLength;
     private int _disposed;
+    private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Initializes a new instance of the <see cref="Session"/> class with requests' defaults and its own connection pool.</summary>
     public Session()
@@ -182,6 +183,26 @@ public partial class Session : IDisposable, IAsyncDisposable
     /// <remarks>The session does not own the cache (several sessions may share one): dispose it yourself. See docs/caching.md.</remarks>
     public HttpCache? Cache { get; set; }
 
+    /// <summary>
+    /// Gets or sets the deadline of each call: one bound from the start of <c>RequestAsync</c> (or a verb, or
+    /// <c>SendAsync</c>) to its final response, its body read unless streamed, across redirects, retries, auth re-sends
+    /// (OAuth2 token requests included) and Retry-After waits.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no deadline, as requests.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or longer than about 49 days.</exception>
+    /// <remarks>
+    /// When it passes the call fails with <see cref="DeadlineExceededException"/>, whose message names the hop and attempt.
+    /// <see cref="Timeout"/> keeps its meaning inside it (a shorter read timeout is still <see cref="ReadTimeoutException"/>),
+    /// and the caller's cancellation stays <see cref="OperationCanceledException"/>. With <see cref="Stream"/> it bounds the
+    /// call up to the response head; reading the streamed body is bounded by the token given to that read.
+    /// <see cref="RequestOptions.Deadline"/> overrides it per call. See docs/deadlines-and-rate-limits.md.
+    /// </remarks>
+    public TimeSpan? Deadline
+    {
+        get;
+        set => field = CallDeadline.Validate(value, nameof(value));
+    }
+
     /// <summary>Gets or sets the base address relative URLs resolve against (RFC 3986), beyond requests.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     /// <exception cref="ArgumentException">The value is not an absolute URI.</exception>
@@ -331,6 +352,8 @@ public partial class Session : IDisposable, IAsyncDisposable
         Cache = settings.Cache;
         BaseAddress = settings.BaseAddress;
         JsonSerializerOptions = settings.JsonSerializerOptions;
+        Deadline = settings.Deadline;
+        _timeProvider = settings.TimeProvider ?? TimeProvider.System;
     }
 
     private HttpMessageInvoker CurrentInvoker()

@@ -83,7 +83,11 @@ public sealed class SessionSettings
     /// <value>The default value is <see langword="null"/>: no cache.</value>
     public HttpCache? Cache { get; set; }
 
-    /// <summary>Gets or sets the clock for retry waits and cookie expiry; tests can pass a fake one.</summary>
+    /// <summary>Gets or sets the deadline of each call, from its start to its final response (see <see cref="Session.Deadline"/>).</summary>
+    /// <value>The default value is <see langword="null"/>: no deadline.</value>
+    public TimeSpan? Deadline { get; set; }
+
+    /// <summary>Gets or sets the clock for retry waits, deadlines, rate-limit holds and cookie expiry; tests can pass a fake one.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     [Required]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -77,6 +77,13 @@ internal static class SessionSettingsBinder
         BindRetry(configuration, settings);
         AuthSettingsBinder.Bind(configuration, settings);
         BindCache(configuration, settings);
+
+        // Seconds ("30", "0.5") or a TimeSpan ("00:00:30"), as Timeout.
+        if (configuration["Deadline"] is { Length: > 0 } deadline)
+        {
+            var value = ReadTimeSpan(configuration, "Deadline", deadline);
+            settings.Deadline = value <= CallDeadline.Max ? value : throw Invalid(configuration, "Deadline", deadline, "a deadline of at most 49 days");
+        }
     }
 
     // "Cache": true, or a section with Enabled and the limits; a distributed store comes from dependency injection.

@@ -22,6 +22,7 @@ internal static partial class SessionSettingsKeys
         ["Timeout"] = ["Connect", "Read"],
         ["MaxRedirects"] = [],
         ["MaxResponseContentLength"] = [],
+        ["Deadline"] = [],
         ["Cache"] = ["Enabled", "MaxEntrySize", "MaxTotalSize", "KeyPrefix", "Name", "HeuristicFreshness", "MaxHeuristicLifetime", "StaleRetention", "StoreFailureBackoff"],
         ["Auth"] =
         [

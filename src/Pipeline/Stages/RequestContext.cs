@@ -102,4 +102,10 @@ internal sealed class RequestContext
 
     /// <summary>Gets the request's own cache directives (applied by the cache, not sent), or null.</summary>
     public System.Net.Http.Headers.CacheControlHeaderValue? CacheControl { get; init; }
+
+    /// <summary>Gets the call's deadline (request over session), or null for none.</summary>
+    public TimeSpan? Deadline { get; init; }
+
+    /// <summary>Gets or sets the armed deadline of the call and where the call is, or null when the call has no deadline.</summary>
+    public CallDeadline? CallDeadline { get; set; }
 }

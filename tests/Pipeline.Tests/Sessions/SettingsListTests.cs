@@ -41,6 +41,7 @@ public sealed class SettingsListTests
         ["Retry"] = (s => s.Retry = GuardRetry, s => ReferenceEquals(s.Retry, GuardRetry)),
         ["JsonSerializerOptions"] = (s => s.JsonSerializerOptions = GuardJson, s => ReferenceEquals(s.JsonSerializerOptions, GuardJson)),
         ["Cache"] = (s => s.Cache = GuardCache, s => ReferenceEquals(s.Cache, GuardCache)),
+        ["Deadline"] = (s => s.Deadline = TimeSpan.FromSeconds(30), s => s.Deadline == TimeSpan.FromSeconds(30)),
     };
 
     // Settings of SessionSettings that are not a property of Session, with the reason.
@@ -73,6 +74,7 @@ public sealed class SettingsListTests
         ["Retry"] = nameof(RequestContext.Retry),
         ["JsonSerializerOptions"] = nameof(RequestContext.JsonOptions),
         ["Cache"] = nameof(RequestContext.Cache),
+        ["Deadline"] = nameof(RequestContext.Deadline),
     };
 
     private static readonly Dictionary<string, string> AppliedAtPreparation = new()
@@ -82,7 +84,7 @@ public sealed class SettingsListTests
     };
 
     // The settings a single request can override (requests' keyword arguments), and those it cannot.
-    private static readonly HashSet<string> PerRequest = ["Params", "Headers", "Auth", "Proxies", "Hooks", "Verify", "Cert", "MaxRedirects", "MaxResponseContentLength", "Stream", "Timeout"];
+    private static readonly HashSet<string> PerRequest = ["Params", "Headers", "Auth", "Proxies", "Hooks", "Verify", "Cert", "MaxRedirects", "MaxResponseContentLength", "Stream", "Timeout", "Deadline"];
 
     private static readonly Dictionary<string, string> SessionOnly = new()
     {
@@ -120,6 +122,7 @@ public sealed class SettingsListTests
         ["Auth:ClientId"] = "guard",
         ["Auth:ClientSecret"] = "guard-secret",
         ["Cache:Enabled"] = "true",
+        ["Deadline"] = "30",
     };
 
     public static TheoryData<string> Settings => [.. SettingNames()];
