@@ -203,6 +203,10 @@ public partial class Session
         CacheMode = options.CacheMode ?? CacheMode.Default,
         CacheControl = options.CacheControl,
         Deadline = options.Deadline ?? Deadline,
+        RateLimiter = RateLimiter,
+        PartitionedRateLimiter = PartitionedRateLimiter,
+        RateLimit = RateLimit,
+        RetryAfterHolds = RateLimiter is null && PartitionedRateLimiter is null && RateLimit is null ? null : RetryAfterHolds,
     };
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 
 namespace Pipeline;
@@ -31,6 +32,7 @@ public partial class Session : IDisposable, IAsyncDisposable
     private long _maxResponseContentLength = SessionSettings.DefaultMaxResponseContentLength;
     private int _disposed;
     private TimeProvider _timeProvider = TimeProvider.System;
+    private RetryAfterHolds? _retryAfterHolds;
 
     /// <summary>Initializes a new instance of the <see cref="Session"/> class with requests' defaults and its own connection pool.</summary>
     public Session()
@@ -70,10 +72,11 @@ public partial class Session : IDisposable, IAsyncDisposable
         Apply(settings);
     }
 
-    internal Session(SessionSettings settings, Func<HttpMessageHandler> pipeline, HttpMessageHandler defaultAdapter)
+    internal Session(SessionSettings settings, Func<HttpMessageHandler> pipeline, HttpMessageHandler defaultAdapter, RetryAfterHolds? retryAfterHolds = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _pipeline = pipeline;
+        _retryAfterHolds = retryAfterHolds;
         _defaultAdapter = defaultAdapter;
         Adapters = new AdapterMap();
         Apply(settings);
@@ -203,6 +206,31 @@ public partial class Session : IDisposable, IAsyncDisposable
         set => field = CallDeadline.Validate(value, nameof(value));
     }
 
+    /// <summary>Gets or sets the rate limiter every attempt of the session's requests takes a permit from (redirects, retries and auth re-sends included).</summary>
+    /// <value>The default value is <see langword="null"/>: no limit, as requests.</value>
+    /// <remarks>
+    /// Any <see cref="RateLimiter"/>: a <see cref="System.Threading.RateLimiting.TokenBucketRateLimiter"/>, a
+    /// <see cref="System.Threading.RateLimiting.ConcurrencyLimiter"/>, or a distributed one (RedisRateLimiting) shared by a
+    /// fleet. The session does not own it (several sessions may share one): dispose it yourself. A refused permit waits or
+    /// fails as <see cref="RateLimit"/> says. See docs/deadlines-and-rate-limits.md.
+    /// </remarks>
+    public RateLimiter? RateLimiter { get; set; }
+
+    /// <summary>Gets or sets a rate limiter partitioned by request (per host, typically), taken after <see cref="RateLimiter"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    /// <remarks>
+    /// Made with <c>PartitionedRateLimiter.Create&lt;HttpRequestMessage, string&gt;(r =&gt; RateLimitPartition.GetTokenBucketLimiter(r.RequestUri!.Authority, ...))</c>;
+    /// the session does not own it.
+    /// </remarks>
+    public PartitionedRateLimiter<HttpRequestMessage>? PartitionedRateLimiter { get; set; }
+
+    /// <summary>Gets or sets how rate limits apply: wait or fail fast, and how a 429 or 503 with <c>Retry-After</c> holds its host.</summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: a session with a limiter uses <see cref="RateLimitOptions"/>' defaults
+    /// (wait; hold hosts up to 120 s), and one without a limiter holds nothing. Set it without a limiter to hold hosts only.
+    /// </value>
+    public RateLimitOptions? RateLimit { get; set; }
+
     /// <summary>Gets or sets the base address relative URLs resolve against (RFC 3986), beyond requests.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     /// <exception cref="ArgumentException">The value is not an absolute URI.</exception>
@@ -224,6 +252,19 @@ public partial class Session : IDisposable, IAsyncDisposable
     /// <summary>Gets the transport adapters by URL prefix, longest first.</summary>
     /// <value>The default value maps <c>https://</c> and <c>http://</c> to an <see cref="HttpAdapter"/>.</value>
     public AdapterMap Adapters { get; }
+
+    /// <summary>
+    /// The hosts held by a Retry-After: the session's own, made on first use, or the one its registered name shares
+    /// (a named session is often created per request, and the server's wish concerns them all).
+    /// </summary>
+    internal RetryAfterHolds RetryAfterHolds
+    {
+        get
+        {
+            var holds = Volatile.Read(ref _retryAfterHolds);
+            return holds ?? Interlocked.CompareExchange(ref _retryAfterHolds, new RetryAfterHolds(), null) ?? _retryAfterHolds!;
+        }
+    }
 
     internal static HeaderMap DefaultHeaders() => new()
     {
@@ -353,6 +394,9 @@ public partial class Session : IDisposable, IAsyncDisposable
         BaseAddress = settings.BaseAddress;
         JsonSerializerOptions = settings.JsonSerializerOptions;
         Deadline = settings.Deadline;
+        RateLimiter = settings.RateLimiter;
+        PartitionedRateLimiter = settings.PartitionedRateLimiter;
+        RateLimit = settings.RateLimit;
         _timeProvider = settings.TimeProvider ?? TimeProvider.System;
     }
 
