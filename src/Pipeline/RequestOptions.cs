@@ -145,4 +145,17 @@ public sealed class RequestOptions
     /// </para>
     /// </remarks>
     public IProgress<TransferProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Gets or sets the deadline of this call, overriding <see cref="Session.Deadline"/>: one bound from the start of the call to
+    /// its final response (its body read unless streamed), across redirects, retries, auth re-sends and Retry-After waits.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the session's deadline.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or longer than about 49 days.</exception>
+    /// <remarks>When it passes the call fails with <see cref="DeadlineExceededException"/>. See docs/deadlines-and-rate-limits.md.</remarks>
+    public TimeSpan? Deadline
+    {
+        get;
+        set => field = CallDeadline.Validate(value, nameof(value));
+    }
 }

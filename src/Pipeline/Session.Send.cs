@@ -212,6 +212,11 @@ public partial class Session
         CacheMode = options.CacheMode ?? CacheMode.Default,
         CacheControl = options.CacheControl,
         Progress = options.Progress is { } progress ? new ProgressReporter(progress) : null,
+        Deadline = options.Deadline ?? Deadline,
+        RateLimiter = RateLimiter,
+        PartitionedRateLimiter = PartitionedRateLimiter,
+        RateLimit = RateLimit,
+        RetryAfterHolds = RateLimiter is null && PartitionedRateLimiter is null && RateLimit is null ? null : RetryAfterHolds,
     };
 
     /// <summary>
@@ -261,6 +266,11 @@ public partial class Session
         var started = Stopwatch.GetTimestamp();
         context.HopStarted = started;
 
+        // The call's deadline wraps the whole chain: one timer per call, none without a deadline.
+        using var deadline = context.Deadline is { } limit ? CallDeadline.Start(limit, _timeProvider, cancellationToken) : null;
+        context.CallDeadline = deadline;
+        var token = deadline?.Token ?? cancellationToken;
+
         // The call's activity is current while the hops run, so each hop's System.Net.Http activity is its child.
         using var activity = PipelineTelemetry.StartCall(message);
         Response? response = null;
@@ -269,7 +279,7 @@ public partial class Session
             HttpResponseMessage httpResponse;
             try
             {
-                httpResponse = await invoker.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                httpResponse = await invoker.SendAsync(message, token).ConfigureAwait(false);
             }
             catch (RequestException ex)
             {
@@ -279,10 +289,11 @@ public partial class Session
 
             // The stages recorded the last hop's Response (history, cookies, hooks); a chain without them still gets one.
             response = context.HopResponse
-                ?? await ResponseBuilder.BuildAsync(httpResponse.RequestMessage ?? message, httpResponse, context, cancellationToken).ConfigureAwait(false);
+                ?? await ResponseBuilder.BuildAsync(httpResponse.RequestMessage ?? message, httpResponse, context, token).ConfigureAwait(false);
             if (!context.Stream)
             {
-                await response.BufferAsync(cancellationToken).ConfigureAwait(false);
+                deadline?.Step = CallStep.ReadingBody;
+                await response.BufferAsync(token).ConfigureAwait(false);
             }
 
             PipelineTelemetry.StopCall(activity, message, context, response, null, started);
@@ -295,8 +306,14 @@ public partial class Session
                 unprepared.Request = response.Request;
             }
 
+            var replaced = deadline?.Translate(ex, message, context, response, cancellationToken);
             response?.Dispose();
-            PipelineTelemetry.StopCall(activity, message, context, null, ex, started);
+            PipelineTelemetry.StopCall(activity, message, context, null, replaced ?? ex, started);
+            if (replaced is not null)
+            {
+                throw replaced;
+            }
+
             throw;
         }
     }

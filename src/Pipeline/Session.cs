@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 
 namespace Pipeline;
@@ -30,6 +31,8 @@ public partial class Session : IDisposable, IAsyncDisposable
     private int _maxRedirects = 30;
     private long _maxResponseContentLength = SessionSettings.DefaultMaxResponseContentLength;
     private int _disposed;
+    private TimeProvider _timeProvider = TimeProvider.System;
+    private RetryAfterHolds? _retryAfterHolds;
 
     /// <summary>Initializes a new instance of the <see cref="Session"/> class with requests' defaults and its own connection pool.</summary>
     public Session()
@@ -69,10 +72,11 @@ public partial class Session : IDisposable, IAsyncDisposable
         Apply(settings);
     }
 
-    internal Session(SessionSettings settings, Func<HttpMessageHandler> pipeline, HttpMessageHandler defaultAdapter)
+    internal Session(SessionSettings settings, Func<HttpMessageHandler> pipeline, HttpMessageHandler defaultAdapter, RetryAfterHolds? retryAfterHolds = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _pipeline = pipeline;
+        _retryAfterHolds = retryAfterHolds;
         _defaultAdapter = defaultAdapter;
         Adapters = new AdapterMap();
         Apply(settings);
@@ -208,6 +212,51 @@ public partial class Session : IDisposable, IAsyncDisposable
         set => field = HttpVersionRules.Validate(value, nameof(value));
     } = HttpVersionPolicy.RequestVersionOrLower;
 
+    /// <summary>
+    /// Gets or sets the deadline of each call: one bound from the start of <c>RequestAsync</c> (or a verb, or
+    /// <c>SendAsync</c>) to its final response, its body read unless streamed, across redirects, retries, auth re-sends
+    /// (OAuth2 token requests included) and Retry-After waits.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no deadline, as requests.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or longer than about 49 days.</exception>
+    /// <remarks>
+    /// When it passes the call fails with <see cref="DeadlineExceededException"/>, whose message names the hop and attempt.
+    /// <see cref="Timeout"/> keeps its meaning inside it (a shorter read timeout is still <see cref="ReadTimeoutException"/>),
+    /// and the caller's cancellation stays <see cref="OperationCanceledException"/>. With <see cref="Stream"/> it bounds the
+    /// call up to the response head; reading the streamed body is bounded by the token given to that read.
+    /// <see cref="RequestOptions.Deadline"/> overrides it per call. See docs/deadlines-and-rate-limits.md.
+    /// </remarks>
+    public TimeSpan? Deadline
+    {
+        get;
+        set => field = CallDeadline.Validate(value, nameof(value));
+    }
+
+    /// <summary>Gets or sets the rate limiter every attempt of the session's requests takes a permit from (redirects, retries and auth re-sends included).</summary>
+    /// <value>The default value is <see langword="null"/>: no limit, as requests.</value>
+    /// <remarks>
+    /// Any <see cref="RateLimiter"/>: a <see cref="System.Threading.RateLimiting.TokenBucketRateLimiter"/>, a
+    /// <see cref="System.Threading.RateLimiting.ConcurrencyLimiter"/>, or a distributed one (RedisRateLimiting) shared by a
+    /// fleet. The session does not own it (several sessions may share one): dispose it yourself. A refused permit waits or
+    /// fails as <see cref="RateLimit"/> says. See docs/deadlines-and-rate-limits.md.
+    /// </remarks>
+    public RateLimiter? RateLimiter { get; set; }
+
+    /// <summary>Gets or sets a rate limiter partitioned by request (per host, typically), taken after <see cref="RateLimiter"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    /// <remarks>
+    /// Made with <c>PartitionedRateLimiter.Create&lt;HttpRequestMessage, string&gt;(r =&gt; RateLimitPartition.GetTokenBucketLimiter(r.RequestUri!.Authority, ...))</c>;
+    /// the session does not own it.
+    /// </remarks>
+    public PartitionedRateLimiter<HttpRequestMessage>? PartitionedRateLimiter { get; set; }
+
+    /// <summary>Gets or sets how rate limits apply: wait or fail fast, and how a 429 or 503 with <c>Retry-After</c> holds its host.</summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: a session with a limiter uses <see cref="RateLimitOptions"/>' defaults
+    /// (wait; hold hosts up to 120 s), and one without a limiter holds nothing. Set it without a limiter to hold hosts only.
+    /// </value>
+    public RateLimitOptions? RateLimit { get; set; }
+
     /// <summary>Gets or sets the base address relative URLs resolve against (RFC 3986), beyond requests.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     /// <exception cref="ArgumentException">The value is not an absolute URI.</exception>
@@ -229,6 +278,19 @@ public partial class Session : IDisposable, IAsyncDisposable
     /// <summary>Gets the transport adapters by URL prefix, longest first.</summary>
     /// <value>The default value maps <c>https://</c> and <c>http://</c> to an <see cref="HttpAdapter"/>.</value>
     public AdapterMap Adapters { get; }
+
+    /// <summary>
+    /// The hosts held by a Retry-After: the session's own, made on first use, or the one its registered name shares
+    /// (a named session is often created per request, and the server's wish concerns them all).
+    /// </summary>
+    internal RetryAfterHolds RetryAfterHolds
+    {
+        get
+        {
+            var holds = Volatile.Read(ref _retryAfterHolds);
+            return holds ?? Interlocked.CompareExchange(ref _retryAfterHolds, new RetryAfterHolds(), null) ?? _retryAfterHolds!;
+        }
+    }
 
     internal static HeaderMap DefaultHeaders() => new()
     {
@@ -359,6 +421,11 @@ public partial class Session : IDisposable, IAsyncDisposable
         JsonSerializerOptions = settings.JsonSerializerOptions;
         Version = settings.Version;
         VersionPolicy = settings.VersionPolicy;
+        Deadline = settings.Deadline;
+        RateLimiter = settings.RateLimiter;
+        PartitionedRateLimiter = settings.PartitionedRateLimiter;
+        RateLimit = settings.RateLimit;
+        _timeProvider = settings.TimeProvider ?? TimeProvider.System;
     }
 
     private HttpMessageInvoker CurrentInvoker()

@@ -37,6 +37,11 @@ internal static class AuthRetry
         var history = retry.Options.TryGetValue(HistoryKey, out var earlier) ? new List<HttpResponseMessage>(earlier) : [];
         history.Add(challenge);
         retry.Options.Set(HistoryKey, history);
+        if (retry.Options.TryGetValue(RequestContext.Key, out var context))
+        {
+            context.CallDeadline?.AuthResend = true;
+        }
+
         var response = await next(retry, cancellationToken).ConfigureAwait(false);
         response.RequestMessage ??= retry;
         return response;

@@ -214,6 +214,7 @@ public abstract class OAuth2Auth : Auth
                 flight = _flight.Task;
             }
 
+            CallDeadline.Note(request, CallStep.GettingToken);
             if (mine is not null)
             {
                 await FlyAsync(mine, request, next, cancellationToken).ConfigureAwait(false);
@@ -221,7 +222,9 @@ public abstract class OAuth2Auth : Auth
 
             try
             {
-                return await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var token = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+                CallDeadline.Note(request, CallStep.Sending);
+                return token;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && flight.IsCanceled)
             {

@@ -18,6 +18,6 @@ internal sealed class SessionFactory(
 
         // CreateHandler per request follows IHttpClientFactory's handler rotation; the adapter (connection pools) is
         // the name's own singleton, so rotation never disposes a pool under a live session.
-        return new Session(settings.Get(name), () => handlers.CreateHandler(name), registry.GetAdapter(name));
+        return new Session(settings.Get(name), () => handlers.CreateHandler(name), registry.GetAdapter(name), registry.GetRetryAfterHolds(name));
     }
 }

@@ -102,7 +102,23 @@ public sealed class SessionSettings
         set => field = HttpVersionRules.Validate(value, nameof(value));
     } = HttpVersionPolicy.RequestVersionOrLower;
 
-    /// <summary>Gets or sets the clock for retry waits and cookie expiry; tests can pass a fake one.</summary>
+    /// <summary>Gets or sets the deadline of each call, from its start to its final response (see <see cref="Session.Deadline"/>).</summary>
+    /// <value>The default value is <see langword="null"/>: no deadline.</value>
+    public TimeSpan? Deadline { get; set; }
+
+    /// <summary>Gets or sets the rate limiter every attempt takes a permit from (see <see cref="Session.RateLimiter"/>); every session of the name shares it.</summary>
+    /// <value>The default value is <see langword="null"/>: no limit.</value>
+    public System.Threading.RateLimiting.RateLimiter? RateLimiter { get; set; }
+
+    /// <summary>Gets or sets a rate limiter partitioned by request, per host typically (see <see cref="Session.PartitionedRateLimiter"/>).</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public System.Threading.RateLimiting.PartitionedRateLimiter<HttpRequestMessage>? PartitionedRateLimiter { get; set; }
+
+    /// <summary>Gets or sets how rate limits apply: wait or fail fast, and Retry-After holds (see <see cref="Session.RateLimit"/>).</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public RateLimitOptions? RateLimit { get; set; }
+
+    /// <summary>Gets or sets the clock for retry waits, deadlines, rate-limit holds and cookie expiry; tests can pass a fake one.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     [Required]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

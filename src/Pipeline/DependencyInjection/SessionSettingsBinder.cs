@@ -88,6 +88,37 @@ internal static class SessionSettingsBinder
         BindRetry(configuration, settings);
         AuthSettingsBinder.Bind(configuration, settings);
         BindCache(configuration, settings);
+
+        // Seconds ("30", "0.5") or a TimeSpan ("00:00:30"), as Timeout.
+        if (configuration["Deadline"] is { Length: > 0 } deadline)
+        {
+            var value = ReadTimeSpan(configuration, "Deadline", deadline);
+            settings.Deadline = value <= CallDeadline.Max ? value : throw Invalid(configuration, "Deadline", deadline, "a deadline of at most 49 days");
+        }
+
+        BindRateLimit(configuration, settings);
+    }
+
+    // The limiters themselves are objects (AddRateLimiter); configuration says how they apply.
+    private static void BindRateLimit(IConfiguration configuration, SessionSettings settings)
+    {
+        var section = configuration.GetSection("RateLimit");
+        if (!section.GetChildren().Any())
+        {
+            return;
+        }
+
+        var options = settings.RateLimit?.Clone() ?? new RateLimitOptions();
+        if (section["Behavior"] is { Length: > 0 } behavior)
+        {
+            options.Behavior = Enum.TryParse<RateLimitBehavior>(behavior, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsDigit(behavior[0])
+                ? parsed
+                : throw Invalid(configuration, "RateLimit:Behavior", behavior, "Wait or FailFast");
+        }
+
+        options.HoldOnRetryAfter = ReadBool(section, "HoldOnRetryAfter") ?? options.HoldOnRetryAfter;
+        options.MaxHold = section["MaxHold"] is { Length: > 0 } maxHold ? ReadDuration(configuration, "RateLimit:MaxHold", maxHold) : options.MaxHold;
+        settings.RateLimit = options;
     }
 
     // "Cache": true, or a section with Enabled and the limits; a distributed store comes from dependency injection.

@@ -29,6 +29,11 @@ internal sealed class SessionSettingsCustomValidator : IValidateOptions<SessionS
             }
         }
 
+        if (options.Deadline is { } deadline && (deadline <= TimeSpan.Zero || deadline > CallDeadline.Max))
+        {
+            failures.Add($"Session '{name}': Deadline {deadline} must be positive and at most {CallDeadline.Max.TotalDays:0.#} days.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

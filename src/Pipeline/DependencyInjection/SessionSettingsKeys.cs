@@ -22,6 +22,8 @@ internal static partial class SessionSettingsKeys
         ["Timeout"] = ["Connect", "Read"],
         ["MaxRedirects"] = [],
         ["MaxResponseContentLength"] = [],
+        ["Deadline"] = [],
+        ["RateLimit"] = ["Behavior", "HoldOnRetryAfter", "MaxHold"],
         ["Cache"] = ["Enabled", "MaxEntrySize", "MaxTotalSize", "KeyPrefix", "Name", "HeuristicFreshness", "MaxHeuristicLifetime", "StaleRetention", "StoreFailureBackoff"],
         ["Auth"] =
         [
@@ -40,7 +42,7 @@ internal static partial class SessionSettingsKeys
     };
 
     // Settings that exist but are objects or delegates, so they are set in code; a key for one is still reported.
-    private static readonly HashSet<string> CodeOnly = new(StringComparer.OrdinalIgnoreCase) { "Hooks", "TimeProvider", "JsonSerializerOptions" };
+    private static readonly HashSet<string> CodeOnly = new(StringComparer.OrdinalIgnoreCase) { "Hooks", "TimeProvider", "JsonSerializerOptions", "RateLimiter", "PartitionedRateLimiter" };
 
     /// <summary>Describes every key of <paramref name="configuration"/> that is not bound, with its full path.</summary>
     public static List<string> FindUnknown(IConfiguration configuration)

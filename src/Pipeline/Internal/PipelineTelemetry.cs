@@ -35,6 +35,9 @@ internal static class PipelineTelemetry
     public static readonly Counter<long> CookiesRefused = Meter.CreateCounter<long>(
         "pipeline.cookies.refused", unit: "{cookie}", description: "Cookies a server or a file offered that were not stored, by reason.");
 
+    public static readonly Counter<long> RateLimited = Meter.CreateCounter<long>(
+        "pipeline.client.rate_limited", unit: "{request}", description: "Waits the rate-limit stage made (outcome waited: a limiter's retry-after hint or a host's Retry-After hold; a limiter's own queue is not counted) and requests it refused (outcome rejected).");
+
     /// <summary>Starts the call's activity, or returns null when no listener wants it.</summary>
     public static Activity? StartCall(HttpRequestMessage request)
     {

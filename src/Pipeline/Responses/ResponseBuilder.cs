@@ -42,7 +42,9 @@ internal static class ResponseBuilder
         {
             try
             {
+                context.CallDeadline?.OnReading(response);
                 await response.BufferAsync(cancellationToken).ConfigureAwait(false);
+                context.CallDeadline?.OnRead();
             }
             catch (RequestException ex) when (ex is ContentDecodingException or ChunkedEncodingException or ContentTooLargeException && context.AllowRedirects && response.IsRedirect)
             {

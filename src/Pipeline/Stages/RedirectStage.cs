@@ -109,6 +109,7 @@ internal sealed partial class RedirectStage : DelegatingHandler
         if (context is not null)
         {
             context.Redirects = redirects;
+            context.CallDeadline?.OnRedirect(next);
         }
 
         if (PipelineTelemetry.Redirects.Enabled)

@@ -105,4 +105,22 @@ internal sealed class RequestContext
 
     /// <summary>Gets the request's progress reporter (<see cref="RequestOptions.Progress"/>), or null: then no body is wrapped.</summary>
     public ProgressReporter? Progress { get; init; }
+
+    /// <summary>Gets the call's deadline (request over session), or null for none.</summary>
+    public TimeSpan? Deadline { get; init; }
+
+    /// <summary>Gets the session's rate limiter, or null.</summary>
+    public System.Threading.RateLimiting.RateLimiter? RateLimiter { get; init; }
+
+    /// <summary>Gets the session's partitioned (per host, per key) rate limiter, or null.</summary>
+    public System.Threading.RateLimiting.PartitionedRateLimiter<HttpRequestMessage>? PartitionedRateLimiter { get; init; }
+
+    /// <summary>Gets the session's rate-limit options, or null for the defaults.</summary>
+    public RateLimitOptions? RateLimit { get; init; }
+
+    /// <summary>Gets the hosts held by a Retry-After (the session's table), or null when the session limits nothing.</summary>
+    public RetryAfterHolds? RetryAfterHolds { get; init; }
+
+    /// <summary>Gets or sets the armed deadline of the call and where the call is, or null when the call has no deadline.</summary>
+    public CallDeadline? CallDeadline { get; set; }
 }

@@ -69,6 +69,7 @@ internal sealed partial class RetryStage : DelegatingHandler
                 static async (ctx, state) =>
                 {
                     var message = state.Rules.Retries == 0 ? state.Request : RequestCopy.Create(state.Request, state.Context, state.Sent);
+                    state.Context?.CallDeadline?.OnAttempt(state.Rules.Retries + 1);
                     return await state.Stage.SendOnceAsync(message, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 resilience,
@@ -142,6 +143,7 @@ internal sealed partial class RetryStage : DelegatingHandler
                     if (request.Options.TryGetValue(RequestContext.Key, out var context))
                     {
                         context.Retries++;
+                        context.CallDeadline?.Step = CallStep.WaitingToRetry;
                     }
 
                     if (PipelineTelemetry.Retries.Enabled)

@@ -5,7 +5,7 @@ namespace Pipeline;
 /// <summary>
 /// The one place that knows the stage order. <c>new Session()</c> links these stages itself; a named session gets
 /// the same list from IHttpClientFactory. The cache stage follows the user stages, then the retry stage takes its place
-/// before the proxy stage.
+/// before the proxy stage, and the rate-limit stage sits inside it, so every attempt takes a permit.
 /// </summary>
 internal static class StageChain
 {
@@ -28,6 +28,7 @@ internal static class StageChain
         stages.AddRange(userStages);
         stages.Add(new CacheStage(defaults?.Cache, loggerFactory?.CreateLogger<CacheStage>()));
         stages.Add(new RetryStage(defaults?.Retry, defaults?.TimeProvider, loggerFactory, instanceName));
+        stages.Add(new RateLimitStage(defaults, loggerFactory?.CreateLogger<RateLimitStage>()));
         stages.Add(new ProxyStage(defaults, loggerFactory?.CreateLogger<ProxyStage>()));
         return stages;
     }

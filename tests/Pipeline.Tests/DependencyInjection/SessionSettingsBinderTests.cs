@@ -208,6 +208,13 @@ public sealed class SessionSettingsBinderTests(LoopbackServerFixture server)
     [InlineData("Retry:BackoffMax", "-2")]
     [InlineData("Retry:StatusForcelist:0", "5xx")]
     [InlineData("Retry:RaiseOnStatus", "maybe")]
+    [InlineData("Deadline", "soon")]
+    [InlineData("Deadline", "0")]
+    [InlineData("Deadline", "100.00:00:00")]
+    [InlineData("RateLimit:Behavior", "sometimes")]
+    [InlineData("RateLimit:Behavior", "1")]
+    [InlineData("RateLimit:HoldOnRetryAfter", "perhaps")]
+    [InlineData("RateLimit:MaxHold", "-1")]
     public void AddSession_InvalidConfigurationValue_ThrowsNamingKeyPath(string key, string value)
     {
         var configuration = Configuration(new() { ["Sessions:api:" + key] = value });

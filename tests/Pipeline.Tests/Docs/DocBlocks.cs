@@ -32,6 +32,7 @@ internal static class DocBlocks
         ["RichardSzalay.MockHttp"] = ["RichardSzalay.MockHttp"],
         ["Microsoft.Extensions.TimeProvider.Testing"] = ["Microsoft.Extensions.TimeProvider.Testing"],
         ["xunit"] = ["xunit.core", "xunit.assert", "xunit.abstractions", "xunit.execution.dotnet"],
+        ["RedisRateLimiting"] = ["RedisRateLimiting"],
     };
 
     private static readonly string[] ConsoleUsings =

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Tests.DependencyInjection;
@@ -21,6 +22,10 @@ public sealed class SettingsListTests
     private static readonly RetryPolicy GuardRetry = RetryPolicy.FromCount(2);
     private static readonly JsonSerializerOptions GuardJson = new();
     private static readonly HttpCache GuardCache = new();
+    private static readonly RateLimiter GuardLimiter = new ConcurrencyLimiter(new() { PermitLimit = 100, QueueLimit = 0 });
+    private static readonly PartitionedRateLimiter<HttpRequestMessage> GuardPartitioned =
+        PartitionedRateLimiter.Create<HttpRequestMessage, string>(_ => RateLimitPartition.GetNoLimiter("all"));
+    private static readonly RateLimitOptions GuardRateLimit = new() { Behavior = RateLimitBehavior.FailFast };
 
     // What each setting looks like when it is not at its default; every setting of SessionSettings needs a row.
     private static readonly Dictionary<string, (Action<SessionSettings> Set, Func<Session, bool> IsCarried)> Samples = new()
@@ -43,6 +48,10 @@ public sealed class SettingsListTests
         ["Cache"] = (s => s.Cache = GuardCache, s => ReferenceEquals(s.Cache, GuardCache)),
         ["Version"] = (s => s.Version = System.Net.HttpVersion.Version20, s => s.Version == System.Net.HttpVersion.Version20),
         ["VersionPolicy"] = (s => s.VersionPolicy = HttpVersionPolicy.RequestVersionExact, s => s.VersionPolicy == HttpVersionPolicy.RequestVersionExact),
+        ["Deadline"] = (s => s.Deadline = TimeSpan.FromSeconds(30), s => s.Deadline == TimeSpan.FromSeconds(30)),
+        ["RateLimiter"] = (s => s.RateLimiter = GuardLimiter, s => ReferenceEquals(s.RateLimiter, GuardLimiter)),
+        ["PartitionedRateLimiter"] = (s => s.PartitionedRateLimiter = GuardPartitioned, s => ReferenceEquals(s.PartitionedRateLimiter, GuardPartitioned)),
+        ["RateLimit"] = (s => s.RateLimit = GuardRateLimit, s => ReferenceEquals(s.RateLimit, GuardRateLimit)),
     };
 
     // Settings of SessionSettings that are not a property of Session, with the reason.
@@ -75,6 +84,10 @@ public sealed class SettingsListTests
         ["Retry"] = nameof(RequestContext.Retry),
         ["JsonSerializerOptions"] = nameof(RequestContext.JsonOptions),
         ["Cache"] = nameof(RequestContext.Cache),
+        ["Deadline"] = nameof(RequestContext.Deadline),
+        ["RateLimiter"] = nameof(RequestContext.RateLimiter),
+        ["PartitionedRateLimiter"] = nameof(RequestContext.PartitionedRateLimiter),
+        ["RateLimit"] = nameof(RequestContext.RateLimit),
     };
 
     private static readonly Dictionary<string, string> AppliedAtPreparation = new()
@@ -86,7 +99,7 @@ public sealed class SettingsListTests
     };
 
     // The settings a single request can override (requests' keyword arguments), and those it cannot.
-    private static readonly HashSet<string> PerRequest = ["Params", "Headers", "Auth", "Proxies", "Hooks", "Verify", "Cert", "MaxRedirects", "MaxResponseContentLength", "Stream", "Timeout", "Version", "VersionPolicy"];
+    private static readonly HashSet<string> PerRequest = ["Params", "Headers", "Auth", "Proxies", "Hooks", "Verify", "Cert", "MaxRedirects", "MaxResponseContentLength", "Stream", "Timeout", "Version", "VersionPolicy", "Deadline"];
 
     private static readonly Dictionary<string, string> SessionOnly = new()
     {
@@ -95,6 +108,9 @@ public sealed class SettingsListTests
         ["Retry"] = "requests mounts retries on the adapter, not per request",
         ["JsonSerializerOptions"] = "Response.Json<T>(options) takes options per call",
         ["Cache"] = "a request chooses how it uses the session's cache with RequestOptions.CacheMode and CacheControl",
+        ["RateLimiter"] = "a limit is shared by every request of the session (and a fleet), not chosen per request",
+        ["PartitionedRateLimiter"] = "it partitions the session's requests itself",
+        ["RateLimit"] = "how the session's limits apply, as the limiters themselves",
     };
 
     // Settings the configuration binder does not bind, with the reason; every other one needs a key below.
@@ -103,6 +119,8 @@ public sealed class SettingsListTests
         ["Hooks"] = "delegates",
         ["TimeProvider"] = "a clock object",
         ["JsonSerializerOptions"] = "an options object",
+        ["RateLimiter"] = "a limiter object (AddRateLimiter)",
+        ["PartitionedRateLimiter"] = "a limiter object (AddRateLimiter)",
     };
 
     internal static readonly Dictionary<string, string> ConfigurationSamples = new()
@@ -126,6 +144,8 @@ public sealed class SettingsListTests
         ["Cache:Enabled"] = "true",
         ["Version"] = "2.0",
         ["VersionPolicy"] = "RequestVersionOrHigher",
+        ["Deadline"] = "30",
+        ["RateLimit:Behavior"] = "FailFast",
     };
 
     public static TheoryData<string> Settings => [.. SettingNames()];
