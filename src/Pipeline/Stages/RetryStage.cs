@@ -167,7 +167,7 @@ internal sealed partial class RetryStage : DelegatingHandler
             var request = args.Context.Properties.GetValue(RequestKey, null!);
             var reason = args.Outcome.Exception is { } exception
                 ? $"{exception.GetType().Name}: {exception.Message}"
-                : $"status {(int)args.Outcome.Result!.StatusCode}";
+                : $"status {RetriedStatus(args.Outcome)}";
             var url = Redaction.RedactForTelemetry(request.RequestUri);
             Log.Retrying(logger, request.Method.Method, url, args.AttemptNumber + 1, reason, args.RetryDelay);
         }
@@ -177,7 +177,11 @@ internal sealed partial class RetryStage : DelegatingHandler
     private static string RetryReason(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } exception
             ? exception.GetType().FullName ?? exception.GetType().Name
-            : ((int)outcome.Result!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            : RetriedStatus(outcome).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // Polly's outcome holds either an exception or the response that was retried (never a pending task).
+    private static int RetriedStatus(Outcome<HttpResponseMessage> outcome) =>
+        outcome is { Result: { } response } ? (int)response.StatusCode : 0;
 
     private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         base.SendAsync(request, cancellationToken);
