@@ -61,12 +61,11 @@ public sealed class RawHttpServer : IAsyncDisposable
         {
             using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
             var stream = client.GetStream();
-            var head = await ReadHeadAsync(stream);
+            var head = await RawHttpReader.ReadHeadAsync(stream, _stop.Token);
             var lines = head.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Select(p => new KeyValuePair<string, string>(p[0], p[1].Trim())).ToList();
+            var headers = RawHttpReader.ParseHeaders(lines);
             var chunked = headers.Any(h => h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && h.Value.Contains("chunked"));
-            var length = headers.Where(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h.Value)).FirstOrDefault();
-            var body = chunked ? await ReadChunkedAsync(stream) : await ReadExactAsync(stream, length);
+            var body = chunked ? await ReadChunkedAsync(stream) : await RawHttpReader.ReadExactAsync(stream, RawHttpReader.ContentLength(headers), _stop.Token);
 
             var request = new RawRequest(lines[0], headers, body);
             lock (Requests)
@@ -76,24 +75,6 @@ public sealed class RawHttpServer : IAsyncDisposable
 
             await stream.WriteAsync(Encoding.Latin1.GetBytes(_respond(request)), _stop.Token);
         }
-    }
-
-    private async Task<byte[]> ReadExactAsync(NetworkStream stream, int length)
-    {
-        var body = new byte[length];
-        var read = 0;
-        while (read < length)
-        {
-            var n = await stream.ReadAsync(body.AsMemory(read), _stop.Token);
-            if (n == 0)
-            {
-                break;
-            }
-
-            read += n;
-        }
-
-        return body;
     }
 
     private async Task<byte[]> ReadChunkedAsync(NetworkStream stream)
@@ -109,7 +90,7 @@ public sealed class RawHttpServer : IAsyncDisposable
                 return body.ToArray();
             }
 
-            body.Write(await ReadExactAsync(stream, size));
+            body.Write(await RawHttpReader.ReadExactAsync(stream, size, _stop.Token));
             await ReadLineAsync(stream);
         }
     }
@@ -132,23 +113,6 @@ public sealed class RawHttpServer : IAsyncDisposable
         }
 
         return Encoding.ASCII.GetString(bytes.ToArray());
-    }
-
-    private async Task<string> ReadHeadAsync(NetworkStream stream)
-    {
-        var bytes = new List<byte>();
-        var one = new byte[1];
-        while (!(bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r'))
-        {
-            if (await stream.ReadAsync(one, _stop.Token) == 0)
-            {
-                break;
-            }
-
-            bytes.Add(one[0]);
-        }
-
-        return Encoding.Latin1.GetString(bytes.ToArray());
     }
 }
 

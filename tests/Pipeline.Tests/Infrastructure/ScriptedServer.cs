@@ -78,49 +78,20 @@ public sealed class ScriptedServer : IAsyncDisposable
         using (client)
         {
             var stream = client.GetStream();
-            var head = await ReadHeadAsync(stream);
+            var head = await RawHttpReader.ReadHeadAsync(stream, _stop.Token);
             if (head.Length == 0)
             {
                 return;
             }
 
             var lines = head.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Select(p => new KeyValuePair<string, string>(p[0], p[1].Trim())).ToList();
-            var length = headers.Where(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h.Value)).FirstOrDefault();
-            var body = new byte[length];
-            for (var read = 0; read < length;)
-            {
-                var n = await stream.ReadAsync(body.AsMemory(read), _stop.Token);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
+            var headers = RawHttpReader.ParseHeaders(lines);
+            var body = await RawHttpReader.ReadExactAsync(stream, RawHttpReader.ContentLength(headers), _stop.Token);
             var request = new RawRequest(lines[0], headers, body);
             Requests.Enqueue(request);
             var index = Interlocked.Increment(ref _count) - 1;
             await _respond(new ScriptedExchange(request, index, stream, _stop.Token));
         }
-    }
-
-    private async Task<string> ReadHeadAsync(NetworkStream stream)
-    {
-        var bytes = new List<byte>();
-        var one = new byte[1];
-        while (!(bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r'))
-        {
-            if (await stream.ReadAsync(one, _stop.Token) == 0)
-            {
-                break;
-            }
-
-            bytes.Add(one[0]);
-        }
-
-        return Encoding.Latin1.GetString(bytes.ToArray());
     }
 }
 
