@@ -6,23 +6,9 @@
 #   benchmarks/cpu-ab.sh --clients raw,session             # a subset
 set -euo pipefail
 cd "$(dirname "$0")/.."
-project=benchmarks/Pipeline.Benchmarks
-dll=$project/bin/Release/net10.0/Pipeline.Benchmarks.dll
-cores=$(nproc)
-server_core=$((cores - 1))
-client_core=0
-[ "$cores" -ge 2 ] || { echo "needs two cores: one for the server, one for the clients"; exit 1; }
-command -v taskset >/dev/null || { echo "taskset (util-linux) is needed"; exit 1; }
+. benchmarks/pinned-server.sh serve
 
-dotnet build -c Release "$project" >/dev/null
-server_log=$(mktemp)
-taskset -c "$server_core" dotnet "$dll" serve >"$server_log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do grep -q '^http://' "$server_log" && break; sleep 0.1; done
-base=$(grep -m1 '^http://' "$server_log")
-
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(lscpu | sed -n 's/^Model name: *//p'), server on core $server_core, clients on core $client_core"
+echo "# $machine, server on core $server_core, clients on core $client_core"
 DOTNET_TieredPGO=1 taskset -c "$client_core" dotnet "$dll" cpu-ab "$base" "$@"
 if python3 -c 'import requests' 2>/dev/null; then
   echo
