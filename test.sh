@@ -30,3 +30,6 @@ bash scripts/aot-smoke.sh
 
 # The packages: pack, check what they carry, and build and run a new console app against them.
 bash scripts/pack.sh
+
+# The offline samples of the README's Samples table, each run once.
+bash scripts/samples-smoke.sh
