@@ -6,14 +6,7 @@ using Pipeline.Benchmarks;
 if (args is ["serve", ..])
 {
     await using var app = await Pipeline.Testing.LoopbackServer.StartAsync();
-    var stopped = new TaskCompletionSource();
-    using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stopped.TrySetResult());
-    using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stopped.TrySetResult());
-    Console.WriteLine(app.BaseUrl);
-    await Console.Out.FlushAsync();
-#pragma warning disable VSTHRD003 // completed by the signal handlers above
-    await stopped.Task;
-#pragma warning restore VSTHRD003
+    await PrintUrlAndWaitForSignalAsync(app.BaseUrl);
     return;
 }
 
@@ -21,14 +14,7 @@ if (args is ["serve", ..])
 if (args is ["serve-raw", ..])
 {
     await using var server = RawLoopbackServer.Start();
-    var stopped = new TaskCompletionSource();
-    using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stopped.TrySetResult());
-    using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stopped.TrySetResult());
-    Console.WriteLine(server.BaseUrl);
-    await Console.Out.FlushAsync();
-#pragma warning disable VSTHRD003 // completed by the signal handlers above
-    await stopped.Task;
-#pragma warning restore VSTHRD003
+    await PrintUrlAndWaitForSignalAsync(server.BaseUrl);
     return;
 }
 
@@ -84,3 +70,16 @@ if (args is ["profile", ..])
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(OverheadBenchmark).Assembly).Run(args);
+
+// Prints the server's URL for the script that started it, then waits for SIGTERM or SIGINT.
+static async Task PrintUrlAndWaitForSignalAsync(string url)
+{
+    var stopped = new TaskCompletionSource();
+    using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stopped.TrySetResult());
+    using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stopped.TrySetResult());
+    Console.WriteLine(url);
+    await Console.Out.FlushAsync();
+#pragma warning disable VSTHRD003 // completed by the signal handlers above
+    await stopped.Task;
+#pragma warning restore VSTHRD003
+}
