@@ -8,9 +8,9 @@ namespace Pipeline.Benchmarks;
 /// The pinned A/B comparison of docs/benchmarks.md: the clients run the loopback scenario in turn (A B A B …) for
 /// several rounds; each run is measured in CPU time of this process per request (<see cref="Process.TotalProcessorTime"/>
 /// around the timed loop), bytes allocated and thread-pool work items completed per request (each one a hop of a
-/// continuation onto a pool thread: the scheduling cost a stub transport does not show), and each client's CPU efficiency is raw HttpClient's CPU per
-/// request divided by its own, per round. The medians and spreads are printed. Run it pinned to a core the server does
-/// not use: benchmarks/cpu-ab.sh.
+/// continuation onto a pool thread: the scheduling cost a stub transport does not show), and each client's CPU
+/// efficiency is raw HttpClient's CPU per request divided by its own, per round. The medians and spreads are printed.
+/// Run it pinned to a core the server does not use: benchmarks/cpu-ab.sh.
 /// </summary>
 public static class CpuAb
 {
