@@ -22,8 +22,7 @@ fi
 # Packages are restored with the machine's proxy settings; the tests then run without them, so a proxy meant for the
 # package feeds never intercepts the loopback servers (tests that need proxy variables set them themselves).
 dotnet restore Pipeline.sln
-env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy \
-  dotnet test Pipeline.sln -c Release --no-restore "$@"
+scripts/without-proxy-env dotnet test Pipeline.sln -c Release --no-restore "$@"
 
 # Native AOT: publish samples/AotSmoke with PublishAot=true (trim and AOT warnings are errors) and run the binary.
 bash scripts/aot-smoke.sh

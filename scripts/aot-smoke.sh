@@ -41,6 +41,5 @@ fi
 binary="$out/bin/AotSmoke"
 size=$(stat -c %s "$binary")
 echo "aot-smoke: published $rid in $(( $(date +%s) - start )) s, binary $(( size / 1024 )) KiB"
-env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy \
-  "$binary" | tee "$out/run.log"
+scripts/without-proxy-env "$binary" | tee "$out/run.log"
 grep -qx 'AOT smoke: all checks passed' "$out/run.log"

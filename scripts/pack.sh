@@ -78,8 +78,7 @@ PROGRAM
 export NUGET_PACKAGES="$work/nuget"
 dotnet restore "$app" -nologo -v:q
 dotnet build "$app" -c Release --no-restore -nologo -v:q -clp:NoSummary
-output="$(env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy \
-  dotnet run --project "$app" -c Release --no-build)"
+output="$(scripts/without-proxy-env dotnet run --project "$app" -c Release --no-build)"
 echo "$output" | sed 's/^/consumer: /'
 grep -qx 'session: 200 package' <<<"$output" && grep -qx 'named: 200 after 1 redirect' <<<"$output" || {
   echo "pack: the consumer app did not print what it should" >&2

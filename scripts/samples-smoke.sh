@@ -3,15 +3,16 @@
 # (4 MiB) and AspNetHost's --self-test, each built in Release first. AotSmoke has its own script (scripts/aot-smoke.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 
 run() {
   local name=$1
   shift
   echo "samples: $name"
-  if ! env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy \
-    timeout 120 dotnet run --project "samples/$name" -c Release -- "$@" > "/tmp/pipeline-sample-$name.log" 2>&1; then
+  if ! scripts/without-proxy-env timeout 120 dotnet run --project "samples/$name" -c Release -- "$@" > "$logs/$name.log" 2>&1; then
     echo "samples: $name failed:" >&2
-    cat "/tmp/pipeline-sample-$name.log" >&2
+    cat "$logs/$name.log" >&2
     exit 1
   fi
 }

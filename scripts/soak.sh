@@ -12,5 +12,4 @@ for arg in "$@"; do
   if [ "$arg" = "--full" ]; then args+=(--requests 100000); else args+=("$arg"); fi
 done
 dotnet build -c Release benchmarks/Pipeline.Soak >/dev/null
-env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy \
-  dotnet benchmarks/Pipeline.Soak/bin/Release/net10.0/Pipeline.Soak.dll "${args[@]}"
+scripts/without-proxy-env dotnet benchmarks/Pipeline.Soak/bin/Release/net10.0/Pipeline.Soak.dll "${args[@]}"
